@@ -1,0 +1,175 @@
+//! The command line: clap definitions, and one small function per subcommand over the core.
+
+mod callback;
+mod due;
+mod escalations;
+mod event;
+mod import;
+mod rules;
+pub mod table;
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+use color_eyre::eyre::Result;
+
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::i18n::Lang;
+use crate::store::Store;
+
+const EXAMPLES: &str = "\
+Examples:
+  huifang                                  open the TUI on today's call-backs
+  huifang import 投诉处理表.csv              take in finished work
+  huifang due --json                       what is due today, for scripts
+  huifang record 42 --outcome satisfied --channel phone
+  huifang rules explain repair --completed '2026-12-01 15:00'";
+
+#[derive(Debug, Parser)]
+#[command(name = "huifang", version, about = "回访 — service call-backs under your regulations, kept in a local SQLite store", after_help = EXAMPLES)]
+pub struct Cli {
+    /// The database file (default: huifang.db in the user's data dir; or HUIFANG_DB).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// A config file merged over the built-in rules (or HUIFANG_CONFIG).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// UI language: zh (default) or en.
+    #[arg(long, global = true, value_name = "zh|en")]
+    pub lang: Option<String>,
+    /// Who is acting (default: the config's operator, else the OS user).
+    #[arg(long = "as", global = true, value_name = "NAME")]
+    pub operator: Option<String>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Import finished service work from CSV or JSON Lines files.
+    #[command(
+        after_help = "Examples:\n  huifang import 投诉处理表.csv 有偿服务单.csv\n  huifang import --dry-run events.jsonl\n\nColumns (English or Chinese): ref 编号, category 类别, major 重大, site 管理处, customer 业户,\nphone 电话, unit 房号, department 责任部门, matter 事项, summary 内容, completed_at 完成时间,\ncontract_start 合同开始, contract_end 合同结束. A file with one bad row is refused whole."
+    )]
+    Import(import::ImportArgs),
+    /// Add or show one service event.
+    #[command(subcommand)]
+    Event(event::EventCommand),
+    /// Call-backs due on a day (default today): overdue first.
+    #[command(
+        after_help = "Examples:\n  huifang due\n  huifang due --date 2026-12-05 --site 翠苑管理处 --category repair --json"
+    )]
+    Due(due::DueArgs),
+    /// Log an unsuccessful try to reach the customer.
+    #[command(after_help = "Example:\n  huifang attempt 42 --result no_answer --note '下午再打'")]
+    Attempt(callback::AttemptArgs),
+    /// Record a call-back that reached the customer; completes the task.
+    #[command(
+        after_help = "Examples:\n  huifang record 42 --outcome satisfied --channel phone\n  huifang record 43 --outcome unsatisfied --channel visit --quality 2 --shortcomings '维修后仍渗水' --signed"
+    )]
+    Record(callback::RecordArgs),
+    /// Open escalations, oldest first.
+    #[command(after_help = "Example:\n  huifang escalations --json")]
+    Escalations(escalations::EscalationsArgs),
+    /// Explain or check the rules.
+    #[command(subcommand)]
+    Rules(rules::RulesCommand),
+}
+
+/// What every command works with.
+pub struct Ctx {
+    pub config: Config,
+    pub clock: Clock,
+    pub lang: Lang,
+    pub operator: String,
+    db: Option<PathBuf>,
+}
+
+impl Ctx {
+    pub fn new(cli: &Cli) -> Result<Self> {
+        let config = Config::load(cli.config.as_deref())?;
+        let clock = Clock::from_env(
+            crate::clock::Zone::parse(&config.timezone).map_err(crate::error::BadInput::new)?,
+        )?;
+        let operator = cli
+            .operator
+            .clone()
+            .or_else(|| config.operator.clone())
+            .or_else(|| std::env::var("USER").ok())
+            .or_else(|| std::env::var("USERNAME").ok())
+            .filter(|s| !s.trim().is_empty())
+            .unwrap_or_else(|| "operator".to_string());
+        Ok(Self {
+            lang: Lang::resolve(cli.lang.as_deref(), None),
+            config,
+            clock,
+            operator,
+            db: cli.db.clone(),
+        })
+    }
+
+    pub fn db_path(&self) -> Result<PathBuf> {
+        match &self.db {
+            Some(p) => Ok(p.clone()),
+            None => crate::store::default_path(),
+        }
+    }
+
+    pub fn open_store(&self) -> Result<Store> {
+        Store::open(&self.db_path()?)
+    }
+
+    pub fn t(&self, key: &str) -> &'static str {
+        crate::i18n::t(self.lang, key)
+    }
+}
+
+/// Runs a subcommand.
+pub fn run(cli: &Cli, command: &Command) -> Result<()> {
+    let ctx = Ctx::new(cli)?;
+    match command {
+        Command::Import(a) => import::run(&ctx, a),
+        Command::Event(c) => event::run(&ctx, c),
+        Command::Due(a) => due::run(&ctx, a),
+        Command::Attempt(a) => callback::attempt(&ctx, a),
+        Command::Record(a) => callback::record(&ctx, a),
+        Command::Escalations(a) => escalations::run(&ctx, a),
+        Command::Rules(c) => rules::run(&ctx, c),
+    }
+}
+
+/// Prints one JSON document on stdout.
+pub fn print_json<T: serde::Serialize>(v: &T) -> Result<()> {
+    println!("{}", serde_json::to_string_pretty(v)?);
+    Ok(())
+}
+
+/// Parses a `--date` value, or says what was expected.
+pub fn date_arg(flag: &str, s: &str) -> Result<chrono::NaiveDate> {
+    crate::clock::parse_date(s).ok_or_else(|| {
+        crate::error::BadInput::new(format!("{flag}: `{s}` is not a date: expected 2026-12-03"))
+            .into()
+    })
+}
+
+/// The category key for a `--category` value (key or Chinese name).
+pub fn category_arg(config: &Config, s: &str) -> Result<String> {
+    config
+        .category(s)
+        .map(|(k, _)| k.to_string())
+        .ok_or_else(|| {
+            crate::error::BadInput::new(format!(
+                "--category: unknown category `{s}`: expected one of {}",
+                config.category_keys()
+            ))
+            .into()
+        })
+}
+
+/// Flags shared by commands that print either a table or JSON.
+#[derive(Debug, Args, Clone, Copy)]
+pub struct JsonFlag {
+    /// One JSON document on stdout, for scripts.
+    #[arg(long)]
+    pub json: bool,
+}

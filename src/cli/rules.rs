@@ -1,0 +1,162 @@
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+use color_eyre::eyre::Result;
+use serde::Serialize;
+
+use super::{Ctx, JsonFlag, date_arg, print_json};
+use crate::config::Config;
+use crate::error::BadInput;
+use crate::i18n::fill;
+use crate::rules::{Window, role_for, windows_for};
+
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// How the rules apply to one piece of work: rate, role, channels and each window's dates.
+    #[command(
+        after_help = "Examples:\n  huifang rules explain complaint --completed '2026-12-01 15:00'\n  huifang rules explain 特约服务 --contract-start 2026-09-01 --contract-end 2026-12-31 --json"
+    )]
+    Explain(ExplainArgs),
+    /// Check a config file (default: the one in use); exit 2 with the errors if it is bad.
+    #[command(after_help = "Example:\n  huifang rules check ~/.config/huifang/config.toml")]
+    Check(CheckArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// Key or Chinese name.
+    pub category: String,
+    /// When the work was finished (default now).
+    #[arg(long, value_name = "DATETIME")]
+    pub completed: Option<String>,
+    #[arg(long, value_name = "DATE", requires = "contract_end")]
+    pub contract_start: Option<String>,
+    #[arg(long, value_name = "DATE", requires = "contract_start")]
+    pub contract_end: Option<String>,
+    /// A major complaint (重大投诉).
+    #[arg(long)]
+    pub major: bool,
+    #[command(flatten)]
+    pub json: JsonFlag,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    pub file: Option<PathBuf>,
+}
+
+#[derive(Serialize)]
+struct Explained<'a> {
+    category: &'a str,
+    name: &'a str,
+    rate: f64,
+    role: &'a str,
+    channels: Vec<&'static str>,
+    max_attempts: u32,
+    windows: Vec<Window>,
+    rule_set: &'a str,
+    rules_version: &'a str,
+}
+
+pub fn run(ctx: &Ctx, c: &RulesCommand) -> Result<()> {
+    match c {
+        RulesCommand::Explain(a) => explain(ctx, a),
+        RulesCommand::Check(a) => check(ctx, a),
+    }
+}
+
+fn explain(ctx: &Ctx, a: &ExplainArgs) -> Result<()> {
+    let config = &ctx.config;
+    let (key, rule) = config.category(&a.category).ok_or_else(|| {
+        BadInput::new(format!(
+            "unknown category `{}`: expected one of {}",
+            a.category,
+            config.category_keys()
+        ))
+    })?;
+    let completed = match &a.completed {
+        Some(s) => crate::clock::parse_datetime(s).ok_or_else(|| {
+            BadInput::new(format!(
+                "--completed: `{s}` is not a date-time: expected 2026-12-01 15:00"
+            ))
+        })?,
+        None => ctx.clock.now(),
+    };
+    let contract = match (&a.contract_start, &a.contract_end) {
+        (Some(s), Some(e)) => {
+            let (s, e) = (
+                date_arg("--contract-start", s)?,
+                date_arg("--contract-end", e)?,
+            );
+            if e < s {
+                return Err(BadInput::new(format!(
+                    "--contract-end: {e} is before the contract starts ({s})"
+                ))
+                .into());
+            }
+            Some((s, e))
+        }
+        _ => None,
+    };
+    if a.major && key != "complaint" {
+        return Err(BadInput::new(format!(
+            "--major: only complaints can be major, this is {key}"
+        ))
+        .into());
+    }
+    let windows = windows_for(key, rule, completed.date(), contract)
+        .map_err(|p| BadInput::new(format!("{p} (--contract-start, --contract-end)")))?;
+    let out = Explained {
+        category: key,
+        name: &rule.name,
+        rate: rule.rate,
+        role: role_for(rule, a.major),
+        channels: rule.channels.iter().map(|c| c.code()).collect(),
+        max_attempts: rule.max_attempts,
+        windows,
+        rule_set: &config.name,
+        rules_version: &config.version,
+    };
+    if a.json.json {
+        return print_json(&out);
+    }
+    println!(
+        "{key} {}  ({} · {} {})",
+        out.name,
+        out.rule_set,
+        ctx.t("label.rules_version"),
+        out.rules_version
+    );
+    println!(
+        "  {} {:.0}%   {} {}   {} {}",
+        ctx.t("label.rate"),
+        out.rate * 100.0,
+        ctx.t("col.role"),
+        out.role,
+        ctx.t("label.channels"),
+        out.channels.join(", ")
+    );
+    for w in &out.windows {
+        println!("  {} {} .. {}   {}", w.kind, w.opens, w.due, w.explanation);
+    }
+    Ok(())
+}
+
+fn check(ctx: &Ctx, a: &CheckArgs) -> Result<()> {
+    let (config, origin) = match &a.file {
+        Some(p) => (Config::from_file(p)?, p.display().to_string()),
+        None => (ctx.config.clone(), "built-in / active config".to_string()),
+    };
+    println!(
+        "{}",
+        fill(
+            ctx.t("msg.config_ok"),
+            &[
+                ("origin", &origin),
+                ("n", &config.categories.len()),
+                ("version", &config.version)
+            ]
+        )
+    );
+    Ok(())
+}

@@ -1,0 +1,383 @@
+//! Configuration: the rules (a preset compiled in, the user's file merged over it) and the
+//! desk's settings. A user names only what differs; an unknown key, a bad value or an impossible
+//! window is an error naming the file, line and key.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::{Anchor, Channel};
+use crate::error::BadInput;
+use crate::rules::Offset;
+
+/// The presets shipped in `assets/presets/`, by the name `preset = "…"` takes.
+pub const PRESETS: &[(&str, &str)] = &[
+    (
+        "callback-sop",
+        include_str!("../assets/presets/callback-sop.toml"),
+    ),
+    (
+        "visit-sop",
+        include_str!("../assets/presets/visit-sop.toml"),
+    ),
+];
+pub const DEFAULT_PRESET: &str = "callback-sop";
+
+/// Roles a call-back or an escalation can be given to.
+pub const ROLES: &[(&str, &str)] = &[
+    ("customer_service", "客服中心"),
+    ("department_and_customer_service", "被投诉部门与客服中心"),
+    ("supervisor", "客服主管"),
+    ("manager", "管理处经理"),
+];
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// The preset the rules start from: `callback-sop` (default) or `visit-sop`.
+    pub preset: Option<String>,
+    /// The rule set's name, shown in `rules explain`.
+    pub name: String,
+    /// The rule set's version, kept on every task it makes.
+    pub version: String,
+    /// `system` or an IANA zone (`Asia/Shanghai`); whole days are counted in it.
+    pub timezone: String,
+    /// Who is at the keyboard, when the OS user name is not the right one.
+    pub operator: Option<String>,
+    pub escalation: EscalationRule,
+    pub categories: BTreeMap<String, CategoryRule>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct EscalationRule {
+    /// 限期解决: how long the manager has to handle it.
+    pub deadline: Option<Offset>,
+    pub role: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CategoryRule {
+    /// The Chinese name, accepted wherever the key is.
+    pub name: String,
+    /// Required call-back rate, 0.0–1.0.
+    pub rate: f64,
+    pub role: String,
+    /// The role for major complaints (重大投诉).
+    pub major_role: Option<String>,
+    pub channels: Vec<Channel>,
+    /// Failed attempts after which the task is `unreachable`.
+    pub max_attempts: u32,
+    pub windows: Vec<WindowRule>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct WindowRule {
+    pub anchor: Anchor,
+    #[serde(default = "zero")]
+    pub opens: Offset,
+    pub due: Offset,
+}
+
+fn zero() -> Offset {
+    Offset::ZERO
+}
+
+impl Config {
+    /// The built-in default: the `callback-sop` preset alone.
+    pub fn builtin() -> Self {
+        Self::from_user_text(None, "").expect("the built-in preset is valid")
+    }
+
+    /// Loads the config the way the binary does: `path` (from `--config`), else `HUIFANG_CONFIG`,
+    /// else `config.toml` in the user's config dir when it exists, else the built-in rules.
+    pub fn load(path: Option<&Path>) -> Result<Self, BadInput> {
+        let path = path
+            .map(Path::to_path_buf)
+            .or_else(|| std::env::var_os("HUIFANG_CONFIG").map(PathBuf::from))
+            .or_else(|| default_config_path().filter(|p| p.exists()));
+        match path {
+            Some(p) => Self::from_file(&p),
+            None => Ok(Self::builtin()),
+        }
+    }
+
+    pub fn from_file(path: &Path) -> Result<Self, BadInput> {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            BadInput::new(format!("{}: cannot read the config: {e}", path.display()))
+        })?;
+        Self::from_user_text(Some(&path.display().to_string()), &text)
+    }
+
+    /// Merges the user's TOML over its preset and checks the result.
+    pub fn from_user_text(origin: Option<&str>, text: &str) -> Result<Self, BadInput> {
+        let origin = origin.unwrap_or("config");
+        // Checked alone first, so that a typo is reported against the user's own line.
+        let own: Config = toml::from_str(text).map_err(|e| toml_error(origin, text, &e))?;
+        let preset_name = own.preset.as_deref().unwrap_or(DEFAULT_PRESET);
+        let preset_text = PRESETS
+            .iter()
+            .find(|(n, _)| *n == preset_name)
+            .map(|(_, t)| *t)
+            .ok_or_else(|| {
+                let names: Vec<_> = PRESETS.iter().map(|(n, _)| *n).collect();
+                let line = locate(text, &["preset"]).unwrap_or(1);
+                BadInput::new(format!(
+                    "{origin}:{line}: preset: unknown preset `{preset_name}`: expected one of {}",
+                    names.join(", ")
+                ))
+            })?;
+        let preset_origin = format!("preset {preset_name}");
+        let mut merged: toml::Table =
+            toml::from_str(preset_text).map_err(|e| toml_error(&preset_origin, preset_text, &e))?;
+        let user: toml::Table = toml::from_str(text).map_err(|e| toml_error(origin, text, &e))?;
+        merge(&mut merged, user);
+        let config: Config = toml::Value::Table(merged)
+            .try_into()
+            .map_err(|e: toml::de::Error| BadInput::new(format!("{origin}: {}", e.message())))?;
+        config.validate(origin, text)?;
+        Ok(config)
+    }
+
+    /// Finds a category by its key or its Chinese name.
+    pub fn category(&self, key_or_name: &str) -> Option<(&str, &CategoryRule)> {
+        let s = key_or_name.trim();
+        self.categories
+            .iter()
+            .find(|(k, r)| k.as_str() == s || r.name == s)
+            .map(|(k, r)| (k.as_str(), r))
+    }
+
+    /// `a|b|c` of the category keys, for error messages.
+    pub fn category_keys(&self) -> String {
+        self.categories
+            .keys()
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("|")
+    }
+
+    fn validate(&self, origin: &str, text: &str) -> Result<(), BadInput> {
+        let mut problems = Vec::new();
+        let mut problem = |path: &[&str], msg: String| {
+            let at = match locate(text, path) {
+                Some(line) => format!("{origin}:{line}"),
+                None => format!(
+                    "{origin} (from preset {})",
+                    self.preset.as_deref().unwrap_or(DEFAULT_PRESET)
+                ),
+            };
+            problems.push(format!("{at}: {}: {msg}", path.join(".")));
+        };
+        crate::clock::Zone::parse(&self.timezone)
+            .err()
+            .into_iter()
+            .for_each(|e| problem(&["timezone"], e));
+        let known_role = |r: &str| ROLES.iter().any(|(k, _)| *k == r);
+        let roles = || ROLES.iter().map(|(k, _)| *k).collect::<Vec<_>>().join(", ");
+        if !known_role(&self.escalation.role) {
+            problem(
+                &["escalation", "role"],
+                format!(
+                    "unknown role `{}`: expected one of {}",
+                    self.escalation.role,
+                    roles()
+                ),
+            );
+        }
+        if self.categories.is_empty() {
+            problem(
+                &["categories"],
+                "no categories: at least one is needed".into(),
+            );
+        }
+        for (key, c) in &self.categories {
+            let at = |field: &'static str| ["categories", key.as_str(), field];
+            if !(0.0..=1.0).contains(&c.rate) || c.rate.is_nan() {
+                problem(
+                    &at("rate"),
+                    format!(
+                        "{} is not a rate: expected a share from 0.0 to 1.0 (0.6 = 60%)",
+                        c.rate
+                    ),
+                );
+            }
+            for (field, role) in [
+                ("role", Some(&c.role)),
+                ("major_role", c.major_role.as_ref()),
+            ] {
+                if let Some(r) = role.filter(|r| !known_role(r)) {
+                    problem(
+                        &at(field),
+                        format!("unknown role `{r}`: expected one of {}", roles()),
+                    );
+                }
+            }
+            if c.channels.is_empty() {
+                problem(
+                    &at("channels"),
+                    format!("no channels: expected some of {}", Channel::codes()),
+                );
+            }
+            if c.max_attempts == 0 {
+                problem(&at("max_attempts"), "must be at least 1".into());
+            }
+            if c.windows.is_empty() {
+                problem(
+                    &at("windows"),
+                    "no windows: a category needs at least one call-back window".into(),
+                );
+            }
+            for (i, w) in c.windows.iter().enumerate() {
+                if let Some(d) = impossible_window(w) {
+                    problem(
+                        &at("windows"),
+                        format!(
+                            "window {} is impossible: opens {} after it is due {} (anchored on {d})",
+                            i + 1,
+                            w.opens,
+                            w.due
+                        ),
+                    );
+                }
+            }
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(BadInput::many(problems))
+        }
+    }
+}
+
+/// A window whose opening falls after its due date for some anchor date, named by that date.
+fn impossible_window(w: &WindowRule) -> Option<chrono::NaiveDate> {
+    let probes = [
+        (2026, 1, 31),
+        (2026, 2, 28),
+        (2028, 2, 29),
+        (2026, 6, 15),
+        (2026, 12, 31),
+    ];
+    probes.iter().find_map(|&(y, m, d)| {
+        let a = chrono::NaiveDate::from_ymd_opt(y, m, d)?;
+        (w.opens.apply(a)? > w.due.apply(a)?).then_some(a)
+    })
+}
+
+/// Deep-merges `over` into `base`: tables merge key by key, anything else replaces.
+fn merge(base: &mut toml::Table, over: toml::Table) {
+    for (k, v) in over {
+        match (base.get_mut(&k), v) {
+            (Some(toml::Value::Table(b)), toml::Value::Table(o)) => merge(b, o),
+            (_, v) => {
+                base.insert(k, v);
+            }
+        }
+    }
+}
+
+fn line_of(text: &str, byte: usize) -> usize {
+    text[..byte.min(text.len())].matches('\n').count() + 1
+}
+
+/// The line where the key at `path` is written in `text`, if it is.
+fn locate(text: &str, path: &[&str]) -> Option<usize> {
+    let root = toml::de::DeTable::parse(text).ok()?;
+    let mut table = root.get_ref();
+    let mut line = None;
+    for (i, name) in path.iter().enumerate() {
+        let (k, v) = table.iter().find(|(k, _)| k.get_ref().as_ref() == *name)?;
+        line = Some(line_of(text, k.span().start));
+        match v.get_ref() {
+            toml::de::DeValue::Table(t) => table = t,
+            _ if i + 1 < path.len() => return line,
+            _ => {}
+        }
+    }
+    line
+}
+
+fn toml_error(origin: &str, text: &str, e: &toml::de::Error) -> BadInput {
+    let msg = e.message().trim();
+    match e.span() {
+        Some(span) => {
+            let line = line_of(text, span.start);
+            let src = text.lines().nth(line - 1).unwrap_or("").trim();
+            let key = src
+                .split('=')
+                .next()
+                .map(str::trim)
+                .filter(|k| src.contains('=') && !k.is_empty());
+            match key {
+                Some(k) => BadInput::new(format!("{origin}:{line}: {k}: {msg} (in `{src}`)")),
+                None => BadInput::new(format!("{origin}:{line}: {msg} (in `{src}`)")),
+            }
+        }
+        None => BadInput::new(format!("{origin}: {msg}")),
+    }
+}
+
+/// `config.toml` in the platform's config dir (`~/.config/huifang/` on Linux).
+pub fn default_config_path() -> Option<PathBuf> {
+    project_dirs().map(|d| d.config_dir().join("config.toml"))
+}
+
+pub fn project_dirs() -> Option<directories::ProjectDirs> {
+    directories::ProjectDirs::from("", "", "huifang")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_has_the_eight_categories() {
+        let c = Config::builtin();
+        assert_eq!(c.categories.len(), 8);
+        assert_eq!(c.category("维修").unwrap().0, "repair");
+        assert_eq!(c.version, "callback-sop/1");
+    }
+
+    #[test]
+    fn user_values_merge_over_the_preset() {
+        let c = Config::from_user_text(None, "[categories.repair]\nrate = 0.7\n").unwrap();
+        let (_, r) = c.category("repair").unwrap();
+        assert_eq!(r.rate, 0.7);
+        assert_eq!(r.windows.len(), 1, "windows kept from the preset");
+    }
+
+    #[test]
+    fn unknown_key_names_file_line_and_key() {
+        let e = Config::from_user_text(
+            Some("my.toml"),
+            "timezone = \"system\"\n[categories.repair]\nrat = 0.7\n",
+        )
+        .unwrap_err();
+        assert!(e.to_string().starts_with("my.toml:3: rat:"), "{e}");
+    }
+
+    #[test]
+    fn bad_rate_and_impossible_window_are_located() {
+        let text = "[categories.repair]\nrate = 1.5\nwindows = [{ anchor = \"completion\", opens = \"2m\", due = \"1m\" }]\n";
+        let e = Config::from_user_text(Some("u.toml"), text)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("u.toml:2: categories.repair.rate"), "{e}");
+        assert!(
+            e.contains("u.toml:3: categories.repair.windows: window 1 is impossible"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn visit_preset_is_selectable() {
+        let c = Config::from_user_text(None, "preset = \"visit-sop\"\n").unwrap();
+        assert_eq!(c.category("repair").unwrap().1.rate, 0.8);
+        let e = Config::from_user_text(Some("x"), "preset = \"nope\"\n").unwrap_err();
+        assert!(e.to_string().contains("x:1: preset: unknown preset"), "{e}");
+    }
+}

@@ -1,0 +1,76 @@
+use chrono::{NaiveDate, NaiveDateTime};
+use serde::Serialize;
+
+use super::Category;
+
+pub type EventId = i64;
+
+/// A finished piece of service work, as it arrives from a source system or by hand.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NewEvent {
+    #[serde(rename = "ref")]
+    pub reference: String,
+    pub category: Category,
+    pub major: bool,
+    pub site: String,
+    pub customer: String,
+    pub phone: String,
+    pub unit: String,
+    pub department: String,
+    pub matter: String,
+    pub summary: String,
+    #[serde(serialize_with = "crate::clock::ser_datetime")]
+    pub completed_at: NaiveDateTime,
+    pub contract_start: Option<NaiveDate>,
+    pub contract_end: Option<NaiveDate>,
+}
+
+impl NewEvent {
+    /// A stable fingerprint of the content, to tell a re-import of the same row from a conflict.
+    pub fn fingerprint(&self) -> String {
+        let parts = [
+            self.reference.as_str(),
+            self.category.as_str(),
+            if self.major { "1" } else { "0" },
+            &self.site,
+            &self.customer,
+            &self.phone,
+            &self.unit,
+            &self.department,
+            &self.matter,
+            &self.summary,
+            &self.completed_at.format("%Y-%m-%d %H:%M:%S").to_string(),
+            &self
+                .contract_start
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+            &self.contract_end.map(|d| d.to_string()).unwrap_or_default(),
+        ];
+        format!("{:016x}", crate::rules::stable_hash(&parts.join("\u{1f}")))
+    }
+
+    /// Names the fields in which `other` differs, for conflict reports.
+    pub fn differing_fields(&self, other: &NewEvent) -> Vec<&'static str> {
+        let mut out = Vec::new();
+        macro_rules! cmp {
+            ($($f:ident => $name:literal),+) => { $( if self.$f != other.$f { out.push($name); } )+ };
+        }
+        cmp!(category => "category", major => "major", site => "site", customer => "customer",
+            phone => "phone", unit => "unit", department => "department", matter => "matter",
+            summary => "summary", completed_at => "completed_at",
+            contract_start => "contract_start", contract_end => "contract_end");
+        out
+    }
+}
+
+/// An event as stored, with the sampling decision made at intake.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ServiceEvent {
+    pub id: EventId,
+    #[serde(flatten)]
+    pub event: NewEvent,
+    pub selected: bool,
+    pub selection_reason: String,
+    #[serde(serialize_with = "crate::clock::ser_datetime")]
+    pub imported_at: NaiveDateTime,
+}

@@ -1,0 +1,32 @@
+/// Masks a phone number for display: `13912345678` → `139****5678`. Short numbers keep only their
+/// last two digits. Confidentiality (保密纪律): the full number is shown only on purpose.
+pub fn mask_phone(phone: &str) -> String {
+    let chars: Vec<char> = phone.trim().chars().collect();
+    let n = chars.len();
+    if n == 0 {
+        return String::new();
+    }
+    let (keep_head, keep_tail) = match n {
+        0..=4 => (0, n.min(2).saturating_sub(1)),
+        5..=7 => (0, 2),
+        _ => (3, 4),
+    };
+    let mut out: String = chars[..keep_head].iter().collect();
+    out.push_str(&"*".repeat(n - keep_head - keep_tail));
+    out.extend(&chars[n - keep_tail..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mask_phone;
+
+    #[test]
+    fn masks_the_middle_of_a_mobile_number() {
+        assert_eq!(mask_phone("13812345678"), "138****5678");
+        assert_eq!(mask_phone("0571-88886666"), "057******6666");
+        assert_eq!(mask_phone("88886"), "***86");
+        assert_eq!(mask_phone("110"), "**0");
+        assert_eq!(mask_phone(""), "");
+    }
+}

@@ -1,0 +1,33 @@
+use std::process::ExitCode;
+
+use clap::Parser;
+use huifang::cli::{self, Cli};
+use huifang::error::BadInput;
+
+fn main() -> ExitCode {
+    if color_eyre::install().is_err() {
+        eprintln!("huifang: could not install the error reporter");
+    }
+    let cli = Cli::parse();
+    let result = match &cli.command {
+        Some(command) => cli::run(&cli, command),
+        None => huifang::tui::run(&cli),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            if let Some(bad) = e.downcast_ref::<BadInput>() {
+                for p in &bad.problems {
+                    eprintln!("{p}");
+                }
+                ExitCode::from(2)
+            } else {
+                eprintln!("huifang: {e}");
+                for cause in e.chain().skip(1) {
+                    eprintln!("  because: {cause}");
+                }
+                ExitCode::from(1)
+            }
+        }
+    }
+}

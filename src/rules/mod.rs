@@ -1,0 +1,20 @@
+//! The rules engine: pure functions from typed rules and an event to windows, selection and
+//! roles. Nothing here reads a clock, a file or the database.
+
+mod offset;
+mod sampling;
+mod window;
+
+pub use offset::{Offset, OffsetUnit};
+pub use sampling::{Cohort, CohortCount, Selection, choose, stable_hash};
+pub use window::{Window, windows_for};
+
+use crate::config::CategoryRule;
+
+/// The role that must do the call-backs of an event of this category.
+pub fn role_for(rule: &CategoryRule, major: bool) -> &str {
+    match (&rule.major_role, major) {
+        (Some(r), true) => r,
+        _ => &rule.role,
+    }
+}

@@ -1,0 +1,99 @@
+//! The schema, as migrations. Never edit a released migration: add the next one.
+
+use rusqlite_migration::{M, Migrations};
+
+pub fn migrations() -> Migrations<'static> {
+    Migrations::new(vec![M::up(V1)])
+}
+
+const V1: &str = r#"
+CREATE TABLE events (
+    id               INTEGER PRIMARY KEY,
+    ref              TEXT NOT NULL UNIQUE,
+    category         TEXT NOT NULL,
+    major            INTEGER NOT NULL DEFAULT 0,
+    site             TEXT NOT NULL DEFAULT '',
+    customer         TEXT NOT NULL DEFAULT '',
+    phone            TEXT NOT NULL DEFAULT '',
+    unit             TEXT NOT NULL DEFAULT '',
+    department       TEXT NOT NULL DEFAULT '',
+    matter           TEXT NOT NULL DEFAULT '',
+    summary          TEXT NOT NULL DEFAULT '',
+    completed_at     TEXT NOT NULL,
+    contract_start   TEXT,
+    contract_end     TEXT,
+    month            TEXT NOT NULL,          -- YYYY-MM of completed_at: the sampling cohort
+    selected         INTEGER NOT NULL,
+    selection_reason TEXT NOT NULL,
+    fingerprint      TEXT NOT NULL,
+    imported_at      TEXT NOT NULL
+);
+CREATE INDEX events_cohort   ON events(site, category, month);
+CREATE INDEX events_customer ON events(customer);
+CREATE INDEX events_unit     ON events(unit);
+CREATE INDEX events_phone    ON events(phone);
+CREATE INDEX events_month    ON events(month);
+
+CREATE TABLE tasks (
+    id            INTEGER PRIMARY KEY,
+    event_id      INTEGER NOT NULL REFERENCES events(id),
+    kind          TEXT NOT NULL,             -- completion | contract_mid | contract_end
+    opens         TEXT NOT NULL,             -- YYYY-MM-DD
+    due           TEXT NOT NULL,             -- YYYY-MM-DD, due by its end
+    role          TEXT NOT NULL,
+    state         TEXT NOT NULL DEFAULT 'pending',
+    rule          TEXT NOT NULL,
+    rules_version TEXT NOT NULL,
+    attempts      INTEGER NOT NULL DEFAULT 0,
+    claimed_by    TEXT,
+    claimed_until TEXT,
+    closed_at     TEXT
+);
+CREATE INDEX tasks_event   ON tasks(event_id);
+CREATE INDEX tasks_pending ON tasks(opens, due) WHERE state = 'pending';
+CREATE INDEX tasks_closed  ON tasks(closed_at) WHERE closed_at IS NOT NULL;
+
+CREATE TABLE attempts (
+    id       INTEGER PRIMARY KEY,
+    task_id  INTEGER NOT NULL REFERENCES tasks(id),
+    at       TEXT NOT NULL,
+    result   TEXT NOT NULL,
+    channel  TEXT NOT NULL,
+    note     TEXT NOT NULL DEFAULT '',
+    operator TEXT NOT NULL,
+    forced   INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX attempts_task ON attempts(task_id);
+
+CREATE TABLE records (
+    id           INTEGER PRIMARY KEY,
+    task_id      INTEGER NOT NULL UNIQUE REFERENCES tasks(id),
+    channel      TEXT NOT NULL,
+    outcome      TEXT NOT NULL,
+    quality      INTEGER CHECK (quality BETWEEN 1 AND 5),
+    effect       INTEGER CHECK (effect BETWEEN 1 AND 5),
+    shortcomings TEXT NOT NULL DEFAULT '',
+    suggestions  TEXT NOT NULL DEFAULT '',
+    note         TEXT NOT NULL DEFAULT '',
+    signed       INTEGER NOT NULL DEFAULT 0,
+    operator     TEXT NOT NULL,
+    recorded_at  TEXT NOT NULL,
+    forced       INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX records_recorded ON records(recorded_at);
+
+CREATE TABLE escalations (
+    id         INTEGER PRIMARY KEY,
+    event_id   INTEGER NOT NULL REFERENCES events(id),
+    record_id  INTEGER REFERENCES records(id),
+    round      INTEGER NOT NULL DEFAULT 1,
+    state      TEXT NOT NULL DEFAULT 'open',
+    owner_role TEXT NOT NULL,
+    reason     TEXT NOT NULL,
+    opened_at  TEXT NOT NULL,
+    deadline   TEXT NOT NULL,
+    closed_at  TEXT
+);
+CREATE INDEX escalations_open  ON escalations(opened_at) WHERE state <> 'closed';
+CREATE INDEX escalations_event ON escalations(event_id);
+"#;

@@ -1,0 +1,200 @@
+use chrono::{NaiveDate, NaiveDateTime};
+use color_eyre::eyre::Result;
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use serde::Serialize;
+
+use super::{Tx, code};
+use crate::domain::{Anchor, CallbackTask, DueState, EventId, TaskId, TaskState};
+
+pub struct TaskInsert<'a> {
+    pub event_id: EventId,
+    pub kind: Anchor,
+    pub opens: NaiveDate,
+    pub due: NaiveDate,
+    pub role: &'a str,
+    pub rule: &'a str,
+    pub rules_version: &'a str,
+}
+
+/// Which pending tasks to list.
+#[derive(Debug, Clone, Default)]
+pub struct DueQuery {
+    pub day: Option<NaiveDate>,
+    pub site: Option<String>,
+    pub category: Option<String>,
+    pub limit: Option<usize>,
+}
+
+/// A pending task with what an operator needs to see of its event.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DueItem {
+    pub task_id: TaskId,
+    pub event_ref: String,
+    pub category: String,
+    pub major: bool,
+    pub site: String,
+    pub customer: String,
+    /// The full number: mask it before showing it.
+    pub phone: String,
+    pub unit: String,
+    pub matter: String,
+    pub kind: Anchor,
+    pub opens: NaiveDate,
+    pub due: NaiveDate,
+    pub state: DueState,
+    pub attempts: u32,
+    pub role: String,
+    pub claimed_by: Option<String>,
+    pub claimed_until: Option<NaiveDateTime>,
+}
+
+const TASK_COLUMNS: &str =
+    "id, event_id, kind, opens, due, role, state, rule, rules_version, attempts, closed_at";
+
+fn task_from_row(r: &Row<'_>) -> rusqlite::Result<CallbackTask> {
+    Ok(CallbackTask {
+        id: r.get(0)?,
+        event_id: r.get(1)?,
+        kind: code(r, 2, Anchor::parse)?,
+        opens: r.get(3)?,
+        due: r.get(4)?,
+        role: r.get(5)?,
+        state: code(r, 6, TaskState::parse)?,
+        rule: r.get(7)?,
+        rules_version: r.get(8)?,
+        attempts: r.get(9)?,
+        closed_at: r.get(10)?,
+    })
+}
+
+pub(super) fn by_id(c: &Connection, id: TaskId) -> Result<Option<CallbackTask>> {
+    let sql = format!("SELECT {TASK_COLUMNS} FROM tasks WHERE id = ?1");
+    Ok(c.prepare_cached(&sql)?
+        .query_row([id], task_from_row)
+        .optional()?)
+}
+
+pub(super) fn of_event(c: &Connection, event: EventId) -> Result<Vec<CallbackTask>> {
+    let sql = format!("SELECT {TASK_COLUMNS} FROM tasks WHERE event_id = ?1 ORDER BY opens, id");
+    Ok(c.prepare_cached(&sql)?
+        .query_map([event], task_from_row)?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
+/// Pending tasks whose window is open on the day or already past due: overdue first, then due
+/// that day, then by due date.
+pub(super) fn due(c: &Connection, q: &DueQuery, today: NaiveDate) -> Result<Vec<DueItem>> {
+    let day = q.day.unwrap_or(today);
+    let mut stmt = c.prepare_cached(
+        "SELECT t.id, e.ref, e.category, e.major, e.site, e.customer, e.phone, e.unit, e.matter, t.kind, \
+                t.opens, t.due, t.attempts, t.role, t.claimed_by, t.claimed_until \
+         FROM tasks t JOIN events e ON e.id = t.event_id \
+         WHERE t.state = 'pending' AND t.opens <= ?1 \
+           AND (?2 IS NULL OR e.site = ?2) AND (?3 IS NULL OR e.category = ?3) \
+         ORDER BY CASE WHEN t.due < ?1 THEN 0 WHEN t.due = ?1 THEN 1 ELSE 2 END, t.due, t.id \
+         LIMIT ?4",
+    )?;
+    let limit = q.limit.map_or(-1, |l| l as i64);
+    let rows = stmt.query_map(params![day, q.site, q.category, limit], |r| {
+        let opens: NaiveDate = r.get(10)?;
+        let due: NaiveDate = r.get(11)?;
+        Ok(DueItem {
+            task_id: r.get(0)?,
+            event_ref: r.get(1)?,
+            category: r.get(2)?,
+            major: r.get(3)?,
+            site: r.get(4)?,
+            customer: r.get(5)?,
+            phone: r.get(6)?,
+            unit: r.get(7)?,
+            matter: r.get(8)?,
+            kind: code(r, 9, Anchor::parse)?,
+            opens,
+            due,
+            state: DueState::on(day, opens, due),
+            attempts: r.get(12)?,
+            role: r.get(13)?,
+            claimed_by: r.get(14)?,
+            claimed_until: r.get(15)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Who holds a claim on the task, and until when (expired claims included).
+pub(super) fn claim_of(c: &Connection, id: TaskId) -> Result<Option<(String, NaiveDateTime)>> {
+    let row: Option<(Option<String>, Option<NaiveDateTime>)> = c
+        .prepare_cached("SELECT claimed_by, claimed_until FROM tasks WHERE id = ?1")?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    Ok(row.and_then(|(by, until)| by.zip(until)))
+}
+
+impl Tx<'_> {
+    pub fn insert_task(&self, t: &TaskInsert<'_>) -> Result<TaskId> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO tasks (event_id, kind, opens, due, role, rule, rules_version) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?
+            .execute(params![
+                t.event_id,
+                t.kind.code(),
+                t.opens,
+                t.due,
+                t.role,
+                t.rule,
+                t.rules_version
+            ])?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    /// Ends a task (done, unreachable, cancelled) at `at` and drops any claim on it.
+    pub fn close_task(&self, id: TaskId, state: TaskState, at: NaiveDateTime) -> Result<()> {
+        self.tx
+            .prepare_cached(
+                "UPDATE tasks SET state = ?2, closed_at = ?3, claimed_by = NULL, claimed_until = NULL WHERE id = ?1",
+            )?
+            .execute(params![id, state.code(), at])?;
+        Ok(())
+    }
+
+    /// Counts one more failed attempt and returns the new count.
+    pub fn count_attempt(&self, id: TaskId) -> Result<u32> {
+        Ok(self
+            .tx
+            .prepare_cached(
+                "UPDATE tasks SET attempts = attempts + 1 WHERE id = ?1 RETURNING attempts",
+            )?
+            .query_row([id], |r| r.get(0))?)
+    }
+
+    /// Claims a task for `who` until `until`, unless someone else holds an unexpired claim.
+    /// Returns the holder when the claim was refused.
+    pub fn claim_task(
+        &self,
+        id: TaskId,
+        who: &str,
+        now: NaiveDateTime,
+        until: NaiveDateTime,
+    ) -> Result<Option<String>> {
+        if let Some((by, until)) = claim_of(&self.tx, id)?
+            && by != who
+            && until > now
+        {
+            return Ok(Some(by));
+        }
+        self.tx
+            .prepare_cached("UPDATE tasks SET claimed_by = ?2, claimed_until = ?3 WHERE id = ?1")?
+            .execute(params![id, who, until])?;
+        Ok(None)
+    }
+
+    /// Gives up `who`'s claim on a task (a no-op when someone else holds it).
+    pub fn release_task(&self, id: TaskId, who: &str) -> Result<()> {
+        self.tx
+            .prepare_cached("UPDATE tasks SET claimed_by = NULL, claimed_until = NULL WHERE id = ?1 AND claimed_by = ?2")?
+            .execute(params![id, who])?;
+        Ok(())
+    }
+}

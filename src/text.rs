@@ -1,0 +1,73 @@
+//! Text that came from outside (imports, the database) made safe and measured for the terminal.
+
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+/// Replaces control characters, escape sequences' introducers and bidi overrides with visible
+/// stand-ins, so that no text from a file or the database can drive the terminal.
+pub fn sanitize(s: &str) -> String {
+    if !s.chars().any(needs_replacing) {
+        return s.to_string();
+    }
+    s.chars()
+        .map(|c| if needs_replacing(c) { '\u{FFFD}' } else { c })
+        .collect()
+}
+
+fn needs_replacing(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Display width of a string in terminal cells (CJK characters count two).
+pub fn width(s: &str) -> usize {
+    UnicodeWidthStr::width(s)
+}
+
+/// Cuts a string to at most `max` cells, adding `…` when it was cut. Never splits a character.
+pub fn truncate(s: &str, max: usize) -> String {
+    if width(s) <= max {
+        return s.to_string();
+    }
+    if max == 0 {
+        return String::new();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > max - 1 {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    out.push('…');
+    out
+}
+
+/// Pads (or truncates) to exactly `cells` display cells, left-aligned.
+pub fn pad(s: &str, cells: usize) -> String {
+    let t = truncate(s, cells);
+    let w = width(&t);
+    format!("{t}{}", " ".repeat(cells.saturating_sub(w)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sanitize_neutralises_escapes_and_bidi() {
+        assert_eq!(sanitize("林\x1b[31m一"), "林\u{FFFD}[31m一");
+        assert_eq!(sanitize("a\u{202E}b"), "a\u{FFFD}b");
+        assert_eq!(sanitize("普通"), "普通");
+    }
+
+    #[test]
+    fn truncate_by_display_width() {
+        assert_eq!(truncate("翠苑管理处", 6), "翠苑…");
+        assert_eq!(truncate("翠苑", 4), "翠苑");
+        assert_eq!(pad("林一", 6), "林一  ");
+        assert_eq!(width(&pad("翠苑管理处", 5)), 5);
+    }
+}

@@ -1,0 +1,187 @@
+use chrono::NaiveDateTime;
+use color_eyre::eyre::Result;
+use serde::Serialize;
+
+use crate::config::{CategoryRule, Config};
+use crate::domain::{
+    AttemptResult, CallbackTask, Channel, NewRecord, Outcome, ServiceEvent, TaskId, TaskState,
+};
+use crate::error::BadInput;
+use crate::rules::Offset;
+use crate::store::{AttemptInsert, EscalationInsert, Reads, Tx};
+
+/// What logging an attempt did.
+#[derive(Debug, Clone, Serialize)]
+pub struct AttemptDone {
+    pub task_id: TaskId,
+    pub attempts: u32,
+    pub max_attempts: u32,
+    /// The task reached the maximum and is now `unreachable`.
+    pub unreachable: bool,
+}
+
+/// What saving a record did.
+#[derive(Debug, Clone, Serialize)]
+pub struct RecordDone {
+    pub task_id: TaskId,
+    pub record_id: i64,
+    pub escalation_id: Option<i64>,
+}
+
+/// The pending task `id` with its event and rule, or the reason it cannot be worked on.
+fn workable<'c>(
+    tx: &Tx<'_>,
+    config: &'c Config,
+    id: TaskId,
+    operator: &str,
+    now: NaiveDateTime,
+) -> Result<(CallbackTask, ServiceEvent, &'c CategoryRule)> {
+    let task = tx.task(id)?.ok_or_else(|| {
+        BadInput::new(format!(
+            "there is no call-back task {id}: `huifang due` lists them"
+        ))
+    })?;
+    if task.state != TaskState::Pending {
+        let when = task
+            .closed_at
+            .map(|t| format!(" on {}", crate::clock::fmt_datetime(t)))
+            .unwrap_or_default();
+        return Err(BadInput::new(format!(
+            "task {id} is already {}{when}: a finished call-back cannot be recorded again",
+            task.state
+        ))
+        .into());
+    }
+    if let Some(holder) = claim_holder(tx, id, operator, now)? {
+        return Err(BadInput::new(format!(
+            "task {id} is being worked on by {holder}: wait until they finish or the claim expires"
+        ))
+        .into());
+    }
+    let event = tx
+        .event_by_id(task.event_id)?
+        .expect("a task's event exists (foreign key)");
+    let (_, rule) = config.category(&event.event.category).ok_or_else(|| {
+        BadInput::new(format!(
+            "task {id}: category `{}` is not in the rules any more: add it back to the config",
+            event.event.category
+        ))
+    })?;
+    Ok((task, event, rule))
+}
+
+/// Who else holds an unexpired claim on the task, if anyone.
+fn claim_holder(
+    tx: &Tx<'_>,
+    id: TaskId,
+    operator: &str,
+    now: NaiveDateTime,
+) -> Result<Option<String>> {
+    Ok(tx
+        .claim_of(id)?
+        .filter(|(by, until)| by != operator && *until > now)
+        .map(|(by, _)| by))
+}
+
+fn check_channel(rule: &CategoryRule, channel: Channel) -> Result<(), BadInput> {
+    if rule.channels.contains(&channel) {
+        return Ok(());
+    }
+    let allowed: Vec<_> = rule.channels.iter().map(|c| c.code()).collect();
+    Err(BadInput::new(format!(
+        "channel {channel} is not allowed for {}: the rules allow {}",
+        rule.name,
+        allowed.join(", ")
+    )))
+}
+
+/// Logs one unsuccessful try; at the category's maximum the task becomes `unreachable`.
+#[allow(clippy::too_many_arguments)]
+pub fn attempt(
+    tx: &Tx<'_>,
+    config: &Config,
+    id: TaskId,
+    result: AttemptResult,
+    channel: Channel,
+    note: &str,
+    operator: &str,
+    now: NaiveDateTime,
+) -> Result<AttemptDone> {
+    let (task, _, rule) = workable(tx, config, id, operator, now)?;
+    check_channel(rule, channel)?;
+    tx.insert_attempt(&AttemptInsert {
+        task_id: task.id,
+        at: now,
+        result,
+        channel,
+        note,
+        operator,
+        forced: false,
+    })?;
+    let attempts = tx.count_attempt(task.id)?;
+    let unreachable = attempts >= rule.max_attempts;
+    if unreachable {
+        tx.close_task(task.id, TaskState::Unreachable, now)?;
+    }
+    Ok(AttemptDone {
+        task_id: task.id,
+        attempts,
+        max_attempts: rule.max_attempts,
+        unreachable,
+    })
+}
+
+/// Saves the record of a call-back that reached the customer and completes the task. An
+/// unsatisfied outcome opens an escalation to the manager. `force` records before the window
+/// opens (entering work after the fact); it is kept with the record.
+pub fn record(
+    tx: &Tx<'_>,
+    config: &Config,
+    id: TaskId,
+    rec: &NewRecord,
+    operator: &str,
+    now: NaiveDateTime,
+    force: bool,
+) -> Result<RecordDone> {
+    let (task, event, rule) = workable(tx, config, id, operator, now)?;
+    check_channel(rule, rec.channel)?;
+    for (field, v) in [("quality", rec.quality), ("effect", rec.effect)] {
+        if let Some(v) = v.filter(|v| !(1..=5).contains(v)) {
+            return Err(
+                BadInput::new(format!("{field}: {v} is not a score: expected 1 to 5")).into(),
+            );
+        }
+    }
+    if now.date() < task.opens && !force {
+        return Err(BadInput::new(format!(
+            "task {id}'s window opens on {}: call back then, or pass --force to record it early",
+            task.opens
+        ))
+        .into());
+    }
+    let record_id = tx.insert_record(task.id, rec, operator, now, force)?;
+    tx.close_task(task.id, TaskState::Done, now)?;
+    let escalation_id = if rec.outcome == Outcome::Unsatisfied {
+        let deadline_offset = config.escalation.deadline.unwrap_or(Offset {
+            amount: 3,
+            unit: crate::rules::OffsetUnit::Days,
+        });
+        let deadline = deadline_offset.apply(now.date()).unwrap_or(now.date());
+        Some(tx.insert_escalation(&EscalationInsert {
+            event_id: event.id,
+            record_id: Some(record_id),
+            round: 1,
+            owner_role: &config.escalation.role,
+            reason: "unsatisfied",
+            opened_at: now,
+            deadline,
+        })?)
+    } else {
+        None
+    };
+    Ok(RecordDone {
+        task_id: task.id,
+        record_id,
+        escalation_id,
+    })
+}

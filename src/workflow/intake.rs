@@ -1,0 +1,204 @@
+use std::collections::HashMap;
+
+use chrono::NaiveDateTime;
+use color_eyre::eyre::Result;
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::domain::NewEvent;
+use crate::rules::{self, Cohort, CohortCount};
+use crate::store::{EventInsert, Reads, TaskInsert, Tx};
+
+/// Problems with one event against the rules, as `(field, problem)`.
+pub fn check_event(config: &Config, e: &NewEvent) -> Vec<(&'static str, String)> {
+    let mut out = Vec::new();
+    if e.reference.trim().is_empty() {
+        out.push((
+            "ref",
+            "empty: every event needs the number it has in its source system".to_string(),
+        ));
+    }
+    let Some((key, rule)) = config.category(&e.category) else {
+        out.push((
+            "category",
+            format!(
+                "unknown category `{}`: expected one of {}",
+                e.category,
+                config.category_keys()
+            ),
+        ));
+        return out;
+    };
+    if e.major && key != "complaint" {
+        out.push((
+            "major",
+            format!("only complaints can be major (重大投诉), this is {key}"),
+        ));
+    }
+    let contract = match (e.contract_start, e.contract_end) {
+        (Some(s), Some(t)) if t < s => {
+            out.push((
+                "contract_end",
+                format!("{t} is before the contract starts ({s})"),
+            ));
+            None
+        }
+        (Some(s), Some(t)) => Some((s, t)),
+        (Some(_), None) => {
+            out.push((
+                "contract_end",
+                "missing: a contract needs its end as well as its start".into(),
+            ));
+            None
+        }
+        (None, Some(_)) => {
+            out.push((
+                "contract_start",
+                "missing: a contract needs its start as well as its end".into(),
+            ));
+            None
+        }
+        (None, None) => None,
+    };
+    let needs_contract = rule
+        .windows
+        .iter()
+        .any(|w| w.anchor != crate::domain::Anchor::Completion);
+    if needs_contract && contract.is_none() {
+        if e.contract_start.is_none() && e.contract_end.is_none() {
+            out.push(("contract_start", format!(
+                "missing: {key} is called back on its contract (mid-term, after the end): contract_start and contract_end are needed"
+            )));
+        }
+    } else if let Err(problem) = rules::windows_for(key, rule, e.completed_at.date(), contract) {
+        out.push(("completed_at", problem));
+    }
+    out
+}
+
+/// Why an event already stored was not taken again.
+#[derive(Debug, Clone, Serialize)]
+pub struct Conflict {
+    pub reference: String,
+    pub fields: Vec<&'static str>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IntakeResult {
+    Imported {
+        selected: bool,
+        tasks: usize,
+    },
+    /// Already stored with the same content.
+    Skipped,
+    /// Already stored with different content in these fields; left as it was.
+    Conflict(Vec<&'static str>),
+}
+
+/// Counts of one intake run, printed at the end of an import.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct IntakeReport {
+    pub imported: u64,
+    pub skipped: u64,
+    pub conflicts: u64,
+    pub tasks_created: u64,
+    pub not_selected: u64,
+}
+
+impl IntakeReport {
+    pub fn add(&mut self, r: &IntakeResult) {
+        match r {
+            IntakeResult::Imported { selected, tasks } => {
+                self.imported += 1;
+                self.tasks_created += *tasks as u64;
+                if !selected {
+                    self.not_selected += 1;
+                }
+            }
+            IntakeResult::Skipped => self.skipped += 1,
+            IntakeResult::Conflict(_) => self.conflicts += 1,
+        }
+    }
+}
+
+/// Takes events into the store under the rules, one transaction at a time. It remembers cohort
+/// counts so that a big import asks the database once per site × category × month.
+pub struct Intake<'c> {
+    config: &'c Config,
+    now: NaiveDateTime,
+    cohorts: HashMap<Cohort, CohortCount>,
+}
+
+impl<'c> Intake<'c> {
+    pub fn new(config: &'c Config, now: NaiveDateTime) -> Self {
+        Self {
+            config,
+            now,
+            cohorts: HashMap::new(),
+        }
+    }
+
+    /// Stores one event (already checked with [`check_event`]) and its call-back tasks.
+    pub fn take(&mut self, tx: &Tx<'_>, e: &NewEvent) -> Result<IntakeResult> {
+        if let Some(stored) = tx.event_fingerprint(&e.reference)? {
+            if stored == e.fingerprint() {
+                return Ok(IntakeResult::Skipped);
+            }
+            let old = tx
+                .event_by_ref(&e.reference)?
+                .expect("fingerprint implies the event");
+            return Ok(IntakeResult::Conflict(old.event.differing_fields(e)));
+        }
+        let (key, rule) = self.config.category(&e.category).ok_or_else(|| {
+            crate::error::BadInput::new(format!("unknown category `{}`", e.category))
+        })?;
+        let mut event = e.clone();
+        event.category = key.to_string();
+        let cohort = Cohort {
+            site: event.site.clone(),
+            category: event.category.clone(),
+            month: event.completed_at.format("%Y-%m").to_string(),
+        };
+        let count = match self.cohorts.get(&cohort) {
+            Some(c) => *c,
+            None => tx.cohort_count(&cohort)?,
+        };
+        let selection = rules::choose(&event.reference, rule.rate, event.major, count, None);
+        let event_id = tx.insert_event(&EventInsert {
+            event: &event,
+            selected: selection.selected,
+            selection_reason: &selection.reason,
+            imported_at: self.now,
+        })?;
+        self.cohorts.insert(
+            cohort,
+            CohortCount {
+                events: count.events + 1,
+                selected: count.selected + u64::from(selection.selected),
+            },
+        );
+        let mut tasks = 0;
+        if selection.selected {
+            let contract = event.contract_start.zip(event.contract_end);
+            let windows = rules::windows_for(key, rule, event.completed_at.date(), contract)
+                .map_err(crate::error::BadInput::new)?;
+            let role = rules::role_for(rule, event.major);
+            for w in &windows {
+                tx.insert_task(&TaskInsert {
+                    event_id,
+                    kind: w.kind,
+                    opens: w.opens,
+                    due: w.due,
+                    role,
+                    rule: &w.rule,
+                    rules_version: &self.config.version,
+                })?;
+                tasks += 1;
+            }
+        }
+        Ok(IntakeResult::Imported {
+            selected: selection.selected,
+            tasks,
+        })
+    }
+}

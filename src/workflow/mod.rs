@@ -1,0 +1,8 @@
+//! What operators and imports do, over the rules and the store: take in finished work, log an
+//! attempt, save a record. The CLI and the TUI both call these; neither holds business logic.
+
+mod callback;
+mod intake;
+
+pub use callback::{AttemptDone, RecordDone, attempt, record};
+pub use intake::{Conflict, Intake, IntakeReport, IntakeResult, check_event};
