@@ -47,6 +47,37 @@ pub struct Config {
     pub operator: Option<String>,
     pub escalation: EscalationRule,
     pub categories: BTreeMap<String, CategoryRule>,
+    /// The TUI's settings.
+    pub ui: UiConfig,
+    /// Key bindings over the defaults: `[keys.queue] no_answer = "n"` (see `huifang` `?`).
+    pub keys: BTreeMap<String, BTreeMap<String, String>>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct UiConfig {
+    /// `zh` (default) or `en`.
+    pub language: Option<String>,
+    /// The operator's own site, shown in the status bar and used as the default filter.
+    pub site: Option<String>,
+    /// How long opening a call-back holds it for you, in minutes.
+    pub claim_minutes: u32,
+    /// A softphone's command line; `{phone}` is replaced by the number: `linphonec -c "call {phone}"`.
+    pub dial_command: Option<String>,
+    /// How often the TUI looks for other operators' work, in milliseconds.
+    pub refresh_ms: u64,
+}
+
+impl Default for UiConfig {
+    fn default() -> Self {
+        Self {
+            language: None,
+            site: None,
+            claim_minutes: 10,
+            dial_command: None,
+            refresh_ms: 500,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -71,6 +102,8 @@ pub struct CategoryRule {
     /// Failed attempts after which the task is `unreachable`.
     pub max_attempts: u32,
     pub windows: Vec<WindowRule>,
+    /// The call script (话术): what to ask, in order. Shown beside the record form.
+    pub script: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -187,6 +220,15 @@ impl Config {
                     roles()
                 ),
             );
+        }
+        if self.ui.claim_minutes == 0 || self.ui.claim_minutes > 24 * 60 {
+            problem(&["ui", "claim_minutes"], format!("{} is not a claim time: expected 1 to 1440 minutes", self.ui.claim_minutes));
+        }
+        if !(50..=60_000).contains(&self.ui.refresh_ms) {
+            problem(&["ui", "refresh_ms"], format!("{} is not a refresh interval: expected 50 to 60000 ms", self.ui.refresh_ms));
+        }
+        if let Some(l) = self.ui.language.as_deref().filter(|l| crate::i18n::Lang::parse(l).is_none()) {
+            problem(&["ui", "language"], format!("`{l}` is not a language: expected \"zh\" or \"en\""));
         }
         if self.categories.is_empty() {
             problem(

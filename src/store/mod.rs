@@ -150,6 +150,11 @@ impl Store {
         Ok(())
     }
 
+    /// Changes whenever another connection commits: the TUI's cheap "did anyone write?" check.
+    pub fn data_version(&self) -> Result<i64> {
+        Ok(self.conn.query_row("PRAGMA data_version", [], |r| r.get(0))?)
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }

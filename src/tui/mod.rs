@@ -1,11 +1,37 @@
-//! The operator's terminal UI.
+//! The operator's terminal UI: today's due call-backs, the record form, the escalation queue.
+//!
+//! Data flows one way: store → state → view, and key → action → update → effect → store.
 
-use color_eyre::eyre::{Result, eyre};
+pub mod action;
+pub mod app;
+pub mod keymap;
+pub mod panes;
+pub mod state;
+pub mod theme;
+pub mod update;
+pub mod view;
 
-use crate::cli::Cli;
+use color_eyre::eyre::Result;
 
-pub fn run(_cli: &Cli) -> Result<()> {
-    Err(eyre!(
-        "the TUI is not built yet: use the subcommands (huifang --help)"
-    ))
+use crate::cli::{Cli, Ctx};
+use crate::i18n::Lang;
+
+/// Builds the app for the context: store, keymap, state in the configured language.
+pub fn build(ctx: &Ctx) -> Result<app::App> {
+    let store = ctx.open_store()?;
+    let keymap = keymap::Keymap::new(&ctx.config.keys)?;
+    let mut state = state::State::new(ctx.lang, ctx.operator.clone(), ctx.config.ui.site.clone(), ctx.clock.now());
+    state.category_names = ctx.config.categories.iter().map(|(k, r)| (k.clone(), r.name.clone())).collect();
+    app::App::new(store, ctx.config.clone(), keymap, ctx.clock.clone(), state)
+}
+
+/// Opens the TUI on the default (or `--db`) database.
+pub fn run(cli: &Cli) -> Result<()> {
+    let mut ctx = Ctx::new(cli)?;
+    ctx.lang = Lang::resolve(cli.lang.as_deref(), ctx.config.ui.language.as_deref());
+    let mut app = build(&ctx)?;
+    let mut terminal = ratatui::init();
+    let result = app.run(&mut terminal);
+    ratatui::restore();
+    result
 }

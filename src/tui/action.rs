@@ -1,0 +1,51 @@
+//! The app's vocabulary: every key maps to one of these through the keymap.
+
+use crate::domain::AttemptResult;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    FocusNext,
+    FocusPrev,
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    /// Enter: open the selected call-back (queue) or escalation.
+    Open,
+    /// Log a "no answer" attempt on the selected call-back at once.
+    NoAnswer,
+    /// Choose an attempt result from a menu.
+    AttemptMenu,
+    LogAttempt(AttemptResult),
+    Reveal,
+    Dial,
+    Search,
+    CycleSite,
+    CycleCategory,
+    CycleState,
+    Help,
+    Quit,
+    /// Esc: close, go back, clear the search.
+    Back,
+    Save,
+    NextField,
+    PrevField,
+    /// A digit on a choice field (outcome 1–3, channel 1–4, scores 1–5).
+    Choose(u8),
+    /// Space on a yes/no field.
+    Toggle,
+    /// Typed text for the focused text field.
+    Char(char),
+    Backspace,
+    Delete,
+    Left,
+    Right,
+    Home,
+    End,
+    Refresh,
+    LoadDemo,
+    Yes,
+    No,
+}

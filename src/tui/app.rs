@@ -1,0 +1,304 @@
+//! Routing and lifecycle: owns the store and the state, runs effects, refreshes when another
+//! process wrote. Rendering and key handling live elsewhere.
+
+use std::time::{Duration, Instant};
+
+use chrono::{Duration as ChronoDuration, NaiveDateTime};
+use color_eyre::eyre::Result;
+use crossterm::event::{self, Event, KeyEventKind};
+use ratatui::DefaultTerminal;
+
+use super::keymap::Keymap;
+use super::state::{Detail, State};
+use super::update::{self, Effect};
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::domain::TaskId;
+use crate::i18n::fill;
+use crate::store::{DueQuery, Reads, Store};
+use crate::workflow;
+
+pub struct App {
+    pub state: State,
+    pub store: Store,
+    pub config: Config,
+    pub keymap: Keymap,
+    pub clock: Clock,
+    /// SQLite's `data_version`: changes when another connection commits.
+    data_version: i64,
+}
+
+impl App {
+    pub fn new(store: Store, config: Config, keymap: Keymap, clock: Clock, state: State) -> Result<Self> {
+        let mut app = Self {
+            state,
+            store,
+            config,
+            keymap,
+            clock,
+            data_version: 0,
+        };
+        app.state.dial_configured = app.config.ui.dial_command.is_some();
+        app.reload()?;
+        Ok(app)
+    }
+
+    /// Reloads the lists from the store, keeping the selection and the form.
+    pub fn reload(&mut self) -> Result<()> {
+        self.state.now = self.clock.now();
+        let today = self.state.now.date();
+        self.state.queue.all = self.store.due(&DueQuery::default(), today)?;
+        if self.state.queue.site.is_none() {
+            self.state.queue.site = self.state.site.clone().filter(|s| self.state.queue.all.iter().any(|d| &d.site == s));
+        }
+        self.state.queue.refilter();
+        self.state.escalations.items = self.store.escalations(false)?;
+        let n = self.state.escalations.items.len();
+        self.state.escalations.selected = self.state.escalations.selected.min(n.saturating_sub(1));
+        self.state.done_today = self.store.records_since(crate::clock::start_of(today))?;
+        self.state.total_events = self.store.event_count()?;
+        self.data_version = self.store.data_version()?;
+        if let Some(id) = self.state.queue.current().map(|d| d.task_id) {
+            self.load_detail(id)?;
+        } else {
+            self.state.detail = None;
+        }
+        Ok(())
+    }
+
+    /// Reloads when another process committed since the last look. Cheap: one pragma.
+    pub fn poll_changes(&mut self) -> Result<bool> {
+        if self.store.data_version()? != self.data_version {
+            self.reload()?;
+            return Ok(true);
+        }
+        Ok(false)
+    }
+
+    fn load_detail(&mut self, id: TaskId) -> Result<()> {
+        let Some(task) = self.store.task(id)? else {
+            self.state.detail = None;
+            return Ok(());
+        };
+        let Some(event) = self.store.event_by_id(task.event_id)? else {
+            return Ok(());
+        };
+        let mut related = Vec::new();
+        for e in self.store.related_events(&event, 8)? {
+            let record = match self.store.tasks_of_event(e.id)?.first() {
+                Some(t) => self.store.record_of_task(t.id)?,
+                None => None,
+            };
+            related.push((e, record));
+        }
+        let (name, script) = self
+            .config
+            .category(&event.event.category)
+            .map(|(_, r)| (r.name.clone(), r.script.clone()))
+            .unwrap_or_default();
+        let fill_script = |line: &String| {
+            line.replace("{site}", &event.event.site)
+                .replace("{matter}", &event.event.matter)
+                .replace("{customer}", &event.event.customer)
+        };
+        self.state.detail = Some(Detail {
+            task_id: id,
+            rule_name: name,
+            window: (task.opens, task.due),
+            rule: format!("{} · {}", task.rule, task.rules_version),
+            script: script.iter().map(fill_script).collect(),
+            related,
+            event,
+        });
+        Ok(())
+    }
+
+    fn claim_until(&self, now: NaiveDateTime) -> NaiveDateTime {
+        now + ChronoDuration::minutes(i64::from(self.config.ui.claim_minutes))
+    }
+
+    /// Runs one effect against the store; failures become messages, and the form is kept.
+    pub fn run_effect(&mut self, effect: Effect) -> Result<()> {
+        let now = self.clock.now();
+        let operator = self.state.operator.clone();
+        match effect {
+            Effect::LoadDetail(id) => self.load_detail(id)?,
+            Effect::Reload => self.reload()?,
+            Effect::Claim(id) => {
+                let until = self.claim_until(now);
+                let tx = self.store.write()?;
+                let held = tx.claim_task(id, &operator, now, until)?;
+                tx.commit()?;
+                match held {
+                    Some(holder) => self.state.error(fill(self.state.t("msg.claimed_by"), &[("who", &holder)])),
+                    None => {
+                        self.load_detail(id)?;
+                        update::open_form(&mut self.state, id);
+                    }
+                }
+            }
+            Effect::Release(id) => {
+                let tx = self.store.write()?;
+                tx.release_task(id, &operator)?;
+                tx.commit()?;
+            }
+            Effect::Save(id, rec) => {
+                let result = (|| {
+                    let tx = self.store.write()?;
+                    let done = workflow::record(&tx, &self.config, id, &rec, &operator, now, false)?;
+                    tx.commit()?;
+                    Ok::<_, color_eyre::Report>(done)
+                })();
+                match result {
+                    Ok(done) => {
+                        update::after_save(&mut self.state, id);
+                        let mut msg = fill(self.state.t("msg.recorded"), &[("task", &id)]);
+                        if let Some(x) = done.escalation_id {
+                            msg = format!("{msg} · {}", fill(self.state.t("msg.escalated"), &[("id", &x)]));
+                        }
+                        self.state.info(msg);
+                        self.reload()?;
+                    }
+                    Err(e) => {
+                        let text = error_text(&e);
+                        if let Some(f) = self.state.form.as_mut() {
+                            f.error = Some(text.clone());
+                        }
+                        self.state.error(text);
+                    }
+                }
+            }
+            Effect::Attempt(id, result) => {
+                let channel = self.state.form.as_ref().filter(|f| f.task_id == id).map_or(crate::domain::Channel::Phone, |f| f.channel);
+                let note = match self.state.dialing {
+                    Some((t, at)) if t == id => fill(self.state.t("msg.dial_started"), &[("at", &at.format("%H:%M"))]),
+                    _ => String::new(),
+                };
+                let outcome = (|| {
+                    let tx = self.store.write()?;
+                    let done = workflow::attempt(&tx, &self.config, id, result, channel, &note, &operator, now)?;
+                    tx.commit()?;
+                    Ok::<_, color_eyre::Report>(done)
+                })();
+                match outcome {
+                    Ok(done) => {
+                        let vars: [(&str, &dyn std::fmt::Display); 3] = [("task", &id), ("n", &done.attempts), ("max", &done.max_attempts)];
+                        let key = if done.unreachable { "msg.unreachable" } else { "msg.attempt" };
+                        self.state.info(fill(self.state.t(key), &vars));
+                        if self.state.form.as_ref().is_some_and(|f| f.task_id == id)
+                            && done.unreachable {
+                                self.state.form = None;
+                                self.state.focus = super::state::Focus::Queue;
+                            }
+                        self.reload()?;
+                    }
+                    Err(e) => self.state.error(error_text(&e)),
+                }
+            }
+            Effect::Dial(id) => self.dial(id, now)?,
+            Effect::LoadEscalation(id) => {
+                let view = self.store.escalations(true)?.into_iter().find(|x| x.id == id);
+                if let Some(v) = view {
+                    let record = match v.record_id {
+                        Some(r) => self.store.record_by_id(r)?,
+                        None => None,
+                    };
+                    let event = self.store.event_by_ref(&v.event_ref)?;
+                    self.state.escalation_detail = Some((v, record, event));
+                }
+            }
+            Effect::LoadDemo => {
+                self.state.info(self.state.t("msg.demo_hint").to_string());
+            }
+        }
+        Ok(())
+    }
+
+    fn dial(&mut self, id: TaskId, now: NaiveDateTime) -> Result<()> {
+        let Some(template) = self.config.ui.dial_command.clone() else {
+            self.state.error(self.state.t("msg.no_dial").to_string());
+            return Ok(());
+        };
+        let Some(item) = self.state.queue.all.iter().find(|d| d.task_id == id) else {
+            return Ok(());
+        };
+        // Only digits and + - reach the command: a number from an import cannot inject anything.
+        let phone: String = item.phone.chars().filter(|c| c.is_ascii_digit() || *c == '+' || *c == '-').collect();
+        let mut words = template.split_whitespace().map(|w| w.replace("{phone}", &phone));
+        let Some(program) = words.next() else {
+            return Ok(());
+        };
+        let spawned = std::process::Command::new(program)
+            .args(words)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn();
+        match spawned {
+            Ok(_) => {
+                self.state.dialing = Some((id, now));
+                self.state.info(fill(self.state.t("msg.dialing"), &[("at", &now.format("%H:%M"))]));
+            }
+            Err(e) => self.state.error(format!("{}: {e}", self.state.t("msg.dial_failed"))),
+        }
+        Ok(())
+    }
+
+    /// Applies one action and runs what it asks for.
+    pub fn handle(&mut self, action: super::action::Action) -> Result<()> {
+        for effect in update::update(&mut self.state, action) {
+            self.run_effect(effect)?;
+        }
+        Ok(())
+    }
+
+    /// The loop: draw when something changed, wait for a key at most `refresh_ms`, then look for
+    /// other operators' work.
+    pub fn run(&mut self, terminal: &mut DefaultTerminal) -> Result<()> {
+        let refresh = Duration::from_millis(self.config.ui.refresh_ms);
+        let mut dirty = true;
+        let mut last_poll = Instant::now();
+        while !self.state.quit {
+            if dirty {
+                terminal.draw(|f| super::view::draw(f, &mut self.state, &self.keymap, &self.config))?;
+                dirty = false;
+            }
+            let wait = refresh.saturating_sub(last_poll.elapsed());
+            if event::poll(wait)? {
+                match event::read()? {
+                    Event::Key(k) if k.kind != KeyEventKind::Release => {
+                        self.state.message = None;
+                        if let Some(a) = update::route(&self.state, &self.keymap, &k) {
+                            self.handle(a)?;
+                        }
+                        dirty = true;
+                    }
+                    Event::Resize(..) | Event::Paste(_) | Event::FocusGained => dirty = true,
+                    _ => {}
+                }
+            }
+            if last_poll.elapsed() >= refresh {
+                last_poll = Instant::now();
+                let minute = self.state.now.format("%H:%M").to_string();
+                if self.poll_changes()? {
+                    dirty = true;
+                } else {
+                    self.state.now = self.clock.now();
+                    dirty |= self.state.now.format("%H:%M").to_string() != minute;
+                }
+            }
+        }
+        if let Some(f) = self.state.form.take() {
+            self.run_effect(Effect::Release(f.task_id))?;
+        }
+        Ok(())
+    }
+}
+
+/// An error as one line for the status bar.
+fn error_text(e: &color_eyre::Report) -> String {
+    match e.downcast_ref::<crate::error::BadInput>() {
+        Some(b) => b.to_string().replace('\n', "; "),
+        None => e.to_string(),
+    }
+}

@@ -1,0 +1,173 @@
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use super::cell;
+use super::queue::category_name;
+use crate::config::Config;
+use crate::domain::{Channel, Outcome, mask_phone};
+use crate::i18n::fill;
+use crate::text::sanitize;
+use crate::tui::state::{Field, Focus, Form, State};
+use crate::tui::theme::{Role, style};
+use crate::tui::view::{muted, pane_block, plain, split_h};
+
+pub fn draw(f: &mut Frame, area: Rect, state: &State, _config: &Config) {
+    let block = pane_block(state.t("pane.record").to_string(), state.focus == Focus::Record);
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let Some(d) = &state.detail else {
+        f.render_widget(Paragraph::new(state.t("ui.no_selection")).style(style(Role::Muted)), inner);
+        return;
+    };
+    let ev = &d.event.event;
+    let phone = if state.revealed == Some(d.task_id) { ev.phone.clone() } else { mask_phone(&ev.phone) };
+    let mut context = vec![
+        Line::from(vec![
+            Span::styled(sanitize(&ev.reference), style(Role::Title)),
+            plain(format!("  {}", category_name(state, &ev.category))),
+            if ev.major { Span::styled(format!(" {}", state.t("flag.major")), style(Role::Major)) } else { plain("") },
+            muted(format!("  {}", sanitize(&ev.site))),
+        ]),
+        Line::from(vec![
+            plain(format!("{}  {}  ", sanitize(&ev.customer), sanitize(&ev.unit))),
+            plain(phone),
+            muted(format!("  {}", sanitize(&ev.department))),
+        ]),
+        Line::from(vec![muted(format!("{} ", state.t("label.matter"))), plain(sanitize(&ev.matter)), muted(format!("  {} ", state.t("label.completed"))), plain(crate::clock::fmt_datetime(ev.completed_at))]),
+        Line::from(vec![muted(format!("{} ", state.t("label.summary"))), plain(sanitize(&ev.summary))]),
+        Line::from(vec![
+            muted(format!("{} ", state.t("label.window"))),
+            plain(format!("{} .. {}", d.window.0, d.window.1)),
+            muted(format!("  {}", d.rule)),
+        ]),
+    ];
+    let related_title = fill(state.t("label.related"), &[("n", &d.related.len())]);
+    context.push(Line::from(muted(related_title)));
+    let context_height = context.len() as u16;
+    let history: Vec<Line> = d
+        .related
+        .iter()
+        .map(|(e, r)| {
+            let outcome = r.as_ref().map(|r| outcome_label(state, r.record.outcome).to_string()).unwrap_or_else(|| "—".into());
+            Line::from(vec![
+                muted(format!("{} ", e.event.completed_at.format("%Y-%m-%d"))),
+                plain(format!("{} ", category_name(state, &e.event.category))),
+                plain(cell(&e.event.matter, 12)),
+                muted(format!(" {outcome}")),
+            ])
+        })
+        .collect();
+    let history_height = (history.len() as u16).min(4);
+    let [ctx_area, hist_area, rest] = Layout::vertical([
+        Constraint::Length(context_height),
+        Constraint::Length(history_height),
+        Constraint::Min(3),
+    ])
+    .areas(inner);
+    f.render_widget(Paragraph::new(context), ctx_area);
+    f.render_widget(Paragraph::new(history), hist_area);
+    let [form_area, script_area] = split_h(rest, 58);
+    match &state.form {
+        Some(form) if form.task_id == d.task_id => draw_form(f, form_area, state, form),
+        _ => {
+            let hint = fill(state.t("ui.open_hint"), &[]);
+            f.render_widget(Paragraph::new(hint).style(style(Role::Muted)).wrap(Wrap { trim: true }), form_area);
+        }
+    }
+    let mut script = vec![Line::from(Span::styled(state.t("label.script").to_string(), style(Role::Title)))];
+    script.extend(d.script.iter().enumerate().map(|(i, q)| Line::from(format!("{}. {}", i + 1, sanitize(q)))));
+    f.render_widget(Paragraph::new(script).wrap(Wrap { trim: true }), script_area);
+}
+
+fn outcome_label(state: &State, o: Outcome) -> &'static str {
+    if state.lang == crate::i18n::Lang::Zh { o.zh() } else { o.code() }
+}
+
+fn draw_form(f: &mut Frame, area: Rect, state: &State, form: &Form) {
+    let zh = state.lang == crate::i18n::Lang::Zh;
+    let mut lines = Vec::new();
+    let mut cursor = None;
+    for (i, field) in Field::ORDER.iter().enumerate() {
+        let focused = form.field == *field;
+        let label_style = if focused { style(Role::FieldFocused) } else { style(Role::Field) };
+        let label = format!("{} ", state.t(field_key(*field)));
+        let mut spans = vec![Span::styled(label.clone(), label_style)];
+        match field {
+            Field::Outcome => spans.extend(choices(Outcome::ALL.iter().map(|o| if zh { o.zh() } else { o.code() }), form.outcome.and_then(|o| Outcome::ALL.iter().position(|x| *x == o)))),
+            Field::Channel => spans.extend(choices(Channel::ALL.iter().map(|c| if zh { c.zh() } else { c.code() }), Channel::ALL.iter().position(|c| *c == form.channel))),
+            Field::Quality | Field::Effect => {
+                let v = if *field == Field::Quality { form.quality } else { form.effect };
+                spans.extend(choices(["1", "2", "3", "4", "5"].into_iter(), v.map(|v| usize::from(v) - 1)));
+            }
+            Field::Shortcomings | Field::Suggestions | Field::Note => {
+                let input = match field {
+                    Field::Shortcomings => &form.shortcomings,
+                    Field::Suggestions => &form.suggestions,
+                    _ => &form.note,
+                };
+                let room = usize::from(area.width).saturating_sub(crate::text::width(&label) + 1).max(1);
+                let scroll = input.visual_scroll(room);
+                let shown: String = skip_cells(&sanitize(input.value()), scroll);
+                spans.push(plain(crate::text::truncate(&shown, room)));
+                if focused && state.overlay.is_none() {
+                    let x = area.x + crate::text::width(&label) as u16 + (input.visual_cursor() - scroll) as u16;
+                    cursor = Some((x.min(area.right().saturating_sub(1)), area.y + i as u16));
+                }
+            }
+            Field::Signed => {
+                let mark = if form.signed { "[x]" } else { "[ ]" };
+                spans.push(plain(mark));
+                if form.channel != Channel::Visit {
+                    spans.push(muted(format!(" {}", state.t("form.visits_only"))));
+                }
+            }
+        }
+        lines.push(Line::from(spans));
+    }
+    if let Some(e) = &form.error {
+        lines.push(Line::from(Span::styled(sanitize(e), style(Role::Error))));
+    }
+    f.render_widget(Paragraph::new(lines), area);
+    if let Some(pos) = cursor {
+        f.set_cursor_position(pos);
+    }
+}
+
+fn choices<'a>(labels: impl Iterator<Item = &'a str>, chosen: Option<usize>) -> Vec<Span<'static>> {
+    labels
+        .enumerate()
+        .map(|(i, l)| {
+            let text = format!("{} {l} ", i + 1);
+            if Some(i) == chosen { Span::styled(text, style(Role::Chosen)) } else { Span::raw(text) }
+        })
+        .collect()
+}
+
+/// Drops the first `cells` display cells of `s` (for a scrolled input).
+fn skip_cells(s: &str, cells: usize) -> String {
+    let mut used = 0;
+    s.chars()
+        .skip_while(|c| {
+            if used >= cells {
+                return false;
+            }
+            used += unicode_width::UnicodeWidthChar::width(*c).unwrap_or(0);
+            true
+        })
+        .collect()
+}
+
+fn field_key(f: Field) -> &'static str {
+    match f {
+        Field::Outcome => "form.outcome",
+        Field::Channel => "form.channel",
+        Field::Quality => "form.quality",
+        Field::Effect => "form.effect",
+        Field::Shortcomings => "form.shortcomings",
+        Field::Suggestions => "form.suggestions",
+        Field::Note => "form.note",
+        Field::Signed => "form.signed",
+    }
+}

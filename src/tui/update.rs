@@ -1,0 +1,404 @@
+//! Keys become actions (routing), and actions change the state and ask for effects. Nothing
+//! here touches the store: effects are run by the app, which reports back.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::action::Action;
+use super::keymap::{Context, Key, Keymap};
+use super::state::{Field, Focus, Form, Overlay, State, ThenDo};
+use crate::domain::{AttemptResult, Channel, DueState, NewRecord, Outcome, TaskId};
+use tui_input::InputRequest;
+
+/// Work for the app to do against the store (or the system).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// Load the context of the selected call-back.
+    LoadDetail(TaskId),
+    /// Claim the call-back for this operator, then open its form.
+    Claim(TaskId),
+    Release(TaskId),
+    Save(TaskId, NewRecord),
+    Attempt(TaskId, AttemptResult),
+    Reload,
+    Dial(TaskId),
+    LoadEscalation(i64),
+    LoadDemo,
+}
+
+/// The action a key means here: the overlay first, then the focused layer, then global keys;
+/// an unbound printable key falls through to the focused text field.
+pub fn route(state: &State, keymap: &Keymap, e: &KeyEvent) -> Option<Action> {
+    let key = Key::from_event(e);
+    let plain_char = match (key.code, key.mods.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)) {
+        (KeyCode::Char(c), false) => Some(c),
+        _ => None,
+    };
+    if let Some(overlay) = &state.overlay {
+        return match overlay {
+            Overlay::AttemptMenu(_) => match plain_char {
+                Some(c @ '1'..='5') => Some(Action::Choose(c as u8 - b'0')),
+                _ if key.code == KeyCode::Esc => Some(Action::Back),
+                _ => None,
+            },
+            Overlay::ConfirmDiscard(_) => match plain_char {
+                Some('y' | 'Y') => Some(Action::Yes),
+                Some('n' | 'N') => Some(Action::No),
+                _ if key.code == KeyCode::Esc => Some(Action::No),
+                _ => None,
+            },
+            Overlay::Help | Overlay::EscalationRecord(_) => Some(Action::Back),
+        };
+    }
+    if state.queue.searching {
+        return match key.code {
+            KeyCode::Esc => Some(Action::Back),
+            KeyCode::Enter | KeyCode::Down | KeyCode::Up | KeyCode::Tab => Some(Action::Search),
+            _ => text_action(key.code, plain_char),
+        };
+    }
+    let form_focused = state.focus == Focus::Record && state.form.is_some();
+    if form_focused {
+        let field = state.form.as_ref().map(|f| f.field);
+        if let (Some(c), Some(f)) = (plain_char, field) {
+            if f.is_text() {
+                return Some(Action::Char(c));
+            }
+            if let Some(d) = c.to_digit(10).filter(|d| (1..=5).contains(d)) {
+                return Some(Action::Choose(d as u8));
+            }
+        }
+        if field.is_some_and(Field::is_text)
+            && let Some(a) = text_action(key.code, None).filter(|_| key.mods.is_empty())
+                && !matches!(key.code, KeyCode::Up | KeyCode::Down) {
+                    return Some(a);
+                }
+        return keymap.lookup(Context::Form, key).or_else(|| keymap.lookup(Context::Global, key));
+    }
+    let ctx = match state.focus {
+        Focus::Escalations => Context::Escalations,
+        Focus::Queue | Focus::Record => Context::Queue,
+    };
+    keymap.lookup(ctx, key).or_else(|| keymap.lookup(Context::Global, key))
+}
+
+fn text_action(code: KeyCode, plain_char: Option<char>) -> Option<Action> {
+    match code {
+        KeyCode::Backspace => Some(Action::Backspace),
+        KeyCode::Delete => Some(Action::Delete),
+        KeyCode::Left => Some(Action::Left),
+        KeyCode::Right => Some(Action::Right),
+        KeyCode::Home => Some(Action::Home),
+        KeyCode::End => Some(Action::End),
+        _ => plain_char.map(Action::Char),
+    }
+}
+
+fn edit(input: &mut tui_input::Input, a: Action) -> bool {
+    let req = match a {
+        Action::Char(c) => InputRequest::InsertChar(c),
+        Action::Backspace => InputRequest::DeletePrevChar,
+        Action::Delete => InputRequest::DeleteNextChar,
+        Action::Left => InputRequest::GoToPrevChar,
+        Action::Right => InputRequest::GoToNextChar,
+        Action::Home => InputRequest::GoToStart,
+        Action::End => InputRequest::GoToEnd,
+        _ => return false,
+    };
+    input.handle(req);
+    matches!(a, Action::Char(_) | Action::Backspace | Action::Delete)
+}
+
+/// Applies an action. Returns the effects the app must run.
+pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
+    if let Some(overlay) = state.overlay.clone() {
+        return update_overlay(state, overlay, action);
+    }
+    if state.queue.searching {
+        return update_search(state, action);
+    }
+    if state.focus == Focus::Record && state.form.is_some()
+        && let Some(effects) = update_form(state, action) {
+            return effects;
+        }
+    match action {
+        Action::Quit => {
+            if state.form.as_ref().is_some_and(|f| f.dirty) {
+                state.overlay = Some(Overlay::ConfirmDiscard(ThenDo::Quit));
+                Vec::new()
+            } else {
+                state.quit = true;
+                state.form.take().map(|f| vec![Effect::Release(f.task_id)]).unwrap_or_default()
+            }
+        }
+        Action::Help => {
+            state.overlay = Some(Overlay::Help);
+            Vec::new()
+        }
+        Action::Refresh => vec![Effect::Reload],
+        Action::FocusNext | Action::FocusPrev => {
+            let i = Focus::ORDER.iter().position(|f| *f == state.focus).unwrap_or(0);
+            let n = Focus::ORDER.len();
+            let j = if action == Action::FocusNext { (i + 1) % n } else { (i + n - 1) % n };
+            state.focus = Focus::ORDER[j];
+            Vec::new()
+        }
+        _ if state.focus == Focus::Escalations => update_escalations(state, action),
+        _ => update_queue(state, action),
+    }
+}
+
+fn update_overlay(state: &mut State, overlay: Overlay, action: Action) -> Vec<Effect> {
+    match (overlay, action) {
+        (Overlay::AttemptMenu(task), Action::Choose(n)) => {
+            state.overlay = None;
+            match AttemptResult::ALL.get(usize::from(n) - 1) {
+                Some(r) => vec![Effect::Attempt(task, *r)],
+                None => Vec::new(),
+            }
+        }
+        (Overlay::ConfirmDiscard(then), Action::Yes) => {
+            state.overlay = None;
+            let mut effects = Vec::new();
+            if let Some(f) = state.form.take() {
+                effects.push(Effect::Release(f.task_id));
+            }
+            state.focus = Focus::Queue;
+            if then == ThenDo::Quit {
+                state.quit = true;
+            }
+            effects
+        }
+        (Overlay::ConfirmDiscard(_), Action::No | Action::Back) => {
+            state.overlay = None;
+            Vec::new()
+        }
+        (Overlay::AttemptMenu(_) | Overlay::Help | Overlay::EscalationRecord(_), Action::Back) => {
+            state.overlay = None;
+            Vec::new()
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn update_search(state: &mut State, action: Action) -> Vec<Effect> {
+    match action {
+        Action::Back => {
+            state.queue.searching = false;
+            state.queue.search.reset();
+        }
+        Action::Search => state.queue.searching = false,
+        a => {
+            edit(&mut state.queue.search, a);
+        }
+    }
+    state.queue.refilter();
+    detail_effect(state)
+}
+
+/// The form's own actions. `None`: not a form action, let the global handling have it.
+fn update_form(state: &mut State, action: Action) -> Option<Vec<Effect>> {
+    let form = state.form.as_mut()?;
+    form.error = None;
+    match action {
+        Action::Save => {
+            return Some(match form.to_record() {
+                Ok(rec) => vec![Effect::Save(form.task_id, rec)],
+                Err(key) => {
+                    let msg = crate::i18n::t(state.lang, key).to_string();
+                    form.field = Field::Outcome;
+                    form.error = Some(msg);
+                    Vec::new()
+                }
+            });
+        }
+        Action::Back => {
+            if form.dirty {
+                state.overlay = Some(Overlay::ConfirmDiscard(ThenDo::CloseForm));
+                return Some(Vec::new());
+            }
+            let id = form.task_id;
+            state.form = None;
+            state.focus = Focus::Queue;
+            return Some(vec![Effect::Release(id)]);
+        }
+        Action::NextField | Action::PrevField => {
+            let i = Field::ORDER.iter().position(|f| *f == form.field).unwrap_or(0);
+            let n = Field::ORDER.len();
+            form.field = Field::ORDER[if action == Action::NextField { (i + 1) % n } else { (i + n - 1) % n }];
+        }
+        Action::AttemptMenu => state.overlay = Some(Overlay::AttemptMenu(form.task_id)),
+        Action::LogAttempt(r) => return Some(vec![Effect::Attempt(form.task_id, r)]),
+        Action::Choose(n) => {
+            match form.field {
+                Field::Outcome => form.outcome = Outcome::ALL.get(usize::from(n) - 1).copied().or(form.outcome),
+                Field::Channel => form.channel = Channel::ALL.get(usize::from(n) - 1).copied().unwrap_or(form.channel),
+                Field::Quality => form.quality = Some(n),
+                Field::Effect => form.effect = Some(n),
+                _ => {}
+            }
+            form.dirty = true;
+        }
+        Action::Toggle if form.field == Field::Signed => {
+            form.signed = !form.signed;
+            form.dirty = true;
+        }
+        Action::Left | Action::Right if !form.field.is_text() => {
+            let step = |i: usize, n: usize| if action == Action::Right { (i + 1) % n } else { (i + n - 1) % n };
+            match form.field {
+                Field::Outcome => {
+                    let i = form.outcome.and_then(|o| Outcome::ALL.iter().position(|x| *x == o)).unwrap_or(0);
+                    form.outcome = Some(Outcome::ALL[step(i, Outcome::ALL.len())]);
+                }
+                Field::Channel => {
+                    let i = Channel::ALL.iter().position(|x| *x == form.channel).unwrap_or(0);
+                    form.channel = Channel::ALL[step(i, Channel::ALL.len())];
+                }
+                Field::Quality | Field::Effect => {
+                    let v = if form.field == Field::Quality { &mut form.quality } else { &mut form.effect };
+                    let cur = v.unwrap_or(3);
+                    *v = Some(if action == Action::Right { (cur % 5) + 1 } else { (cur + 3) % 5 + 1 });
+                }
+                _ => {}
+            }
+            form.dirty = true;
+        }
+        a @ (Action::Char(_) | Action::Backspace | Action::Delete | Action::Left | Action::Right | Action::Home | Action::End) => {
+            if let Some(input) = form.input_mut()
+                && edit(input, a) {
+                    form.dirty = true;
+                }
+        }
+        _ => return None,
+    }
+    Some(Vec::new())
+}
+
+fn update_queue(state: &mut State, action: Action) -> Vec<Effect> {
+    let q = &mut state.queue;
+    let len = q.shown.len();
+    let before = q.selected;
+    match action {
+        Action::Up => q.selected = q.selected.saturating_sub(1),
+        Action::Down => q.selected = (q.selected + 1).min(len.saturating_sub(1)),
+        Action::PageUp => q.selected = q.selected.saturating_sub(state.page.max(1)),
+        Action::PageDown => q.selected = (q.selected + state.page.max(1)).min(len.saturating_sub(1)),
+        Action::Top => q.selected = 0,
+        Action::Bottom => q.selected = len.saturating_sub(1),
+        Action::Search => {
+            q.searching = true;
+        }
+        Action::Back
+            if (!q.search.value().is_empty() || q.site.is_some() || q.category.is_some() || q.state.is_some()) => {
+                q.search.reset();
+                q.site = None;
+                q.category = None;
+                q.state = None;
+                q.refilter();
+            }
+        Action::CycleSite => {
+            let mut sites: Vec<&String> = q.all.iter().map(|d| &d.site).collect();
+            sites.sort();
+            sites.dedup();
+            q.site = cycle(&sites, q.site.as_ref()).cloned();
+            q.refilter();
+        }
+        Action::CycleCategory => {
+            let mut cats: Vec<&String> = q.all.iter().map(|d| &d.category).collect();
+            cats.sort();
+            cats.dedup();
+            q.category = cycle(&cats, q.category.as_ref()).cloned();
+            q.refilter();
+        }
+        Action::CycleState => {
+            let states = [DueState::Overdue, DueState::DueToday, DueState::Open];
+            let refs: Vec<&DueState> = states.iter().collect();
+            q.state = cycle(&refs, q.state.as_ref()).copied();
+            q.refilter();
+        }
+        Action::Open => {
+            return match q.current() {
+                Some(d) => vec![Effect::Claim(d.task_id)],
+                None => Vec::new(),
+            };
+        }
+        Action::NoAnswer => {
+            return q.current().map(|d| vec![Effect::Attempt(d.task_id, AttemptResult::NoAnswer)]).unwrap_or_default();
+        }
+        Action::AttemptMenu => {
+            if let Some(d) = q.current() {
+                state.overlay = Some(Overlay::AttemptMenu(d.task_id));
+            }
+            return Vec::new();
+        }
+        Action::Reveal => {
+            let id = q.current().map(|d| d.task_id);
+            state.revealed = if state.revealed == id { None } else { id };
+            return Vec::new();
+        }
+        Action::Dial => {
+            return q.current().map(|d| vec![Effect::Dial(d.task_id)]).unwrap_or_default();
+        }
+        Action::LoadDemo if state.total_events == 0 => return vec![Effect::LoadDemo],
+        _ => {}
+    }
+    if state.queue.selected != before || matches!(action, Action::CycleSite | Action::CycleCategory | Action::CycleState | Action::Back) {
+        state.revealed = None;
+        return detail_effect(state);
+    }
+    Vec::new()
+}
+
+/// The next value of a filter: none → first → … → last → none.
+fn cycle<'a, T: PartialEq>(values: &[&'a T], current: Option<&T>) -> Option<&'a T> {
+    match current.and_then(|c| values.iter().position(|v| *v == c)) {
+        None => values.first().copied(),
+        Some(i) => values.get(i + 1).copied(),
+    }
+}
+
+fn detail_effect(state: &State) -> Vec<Effect> {
+    match state.queue.current() {
+        Some(d) if state.detail.as_ref().is_none_or(|x| x.task_id != d.task_id) => vec![Effect::LoadDetail(d.task_id)],
+        _ => Vec::new(),
+    }
+}
+
+fn update_escalations(state: &mut State, action: Action) -> Vec<Effect> {
+    let x = &mut state.escalations;
+    let len = x.items.len();
+    match action {
+        Action::Up => x.selected = x.selected.saturating_sub(1),
+        Action::Down => x.selected = (x.selected + 1).min(len.saturating_sub(1)),
+        Action::PageUp => x.selected = x.selected.saturating_sub(state.page.max(1)),
+        Action::PageDown => x.selected = (x.selected + state.page.max(1)).min(len.saturating_sub(1)),
+        Action::Top => x.selected = 0,
+        Action::Bottom => x.selected = len.saturating_sub(1),
+        Action::Open => {
+            if let Some(e) = x.current() {
+                let id = e.id;
+                state.overlay = Some(Overlay::EscalationRecord(id));
+                return vec![Effect::LoadEscalation(id)];
+            }
+        }
+        Action::Back => state.focus = Focus::Queue,
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// Called by the app when a claim succeeded: opens the form, focused on the outcome.
+pub fn open_form(state: &mut State, task: TaskId) {
+    state.form = Some(Form::new(task));
+    state.focus = Focus::Record;
+}
+
+/// Called by the app after a record was saved: close the form, move on to the next call-back.
+pub fn after_save(state: &mut State, task: TaskId) {
+    state.form = None;
+    state.focus = Focus::Queue;
+    let q = &mut state.queue;
+    if let Some(pos) = q.all.iter().position(|d| d.task_id == task) {
+        q.all.remove(pos);
+    }
+    q.refilter();
+}
