@@ -119,6 +119,14 @@ fn zero() -> Offset {
     Offset::ZERO
 }
 
+/// A role's name for people: Chinese, or the code in English.
+pub fn role_label(code: &str, lang: crate::i18n::Lang) -> &str {
+    match lang {
+        crate::i18n::Lang::Zh => ROLES.iter().find(|(k, _)| *k == code).map_or(code, |(_, zh)| zh),
+        crate::i18n::Lang::En => code,
+    }
+}
+
 impl Config {
     /// The built-in default: the `callback-sop` preset alone.
     pub fn builtin() -> Self {

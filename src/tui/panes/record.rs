@@ -77,7 +77,7 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, _config: &Config) {
         }
     }
     let mut script = vec![Line::from(Span::styled(state.t("label.script").to_string(), style(Role::Title)))];
-    script.extend(d.script.iter().enumerate().map(|(i, q)| Line::from(format!("{}. {}", i + 1, sanitize(q)))));
+    script.extend(d.script.iter().enumerate().map(|(i, q)| Line::from(format!("{}、{}", i + 1, sanitize(q)))));
     f.render_widget(Paragraph::new(script).wrap(Wrap { trim: true }), script_area);
 }
 
@@ -99,7 +99,7 @@ fn draw_form(f: &mut Frame, area: Rect, state: &State, form: &Form) {
             Field::Channel => spans.extend(choices(Channel::ALL.iter().map(|c| if zh { c.zh() } else { c.code() }), Channel::ALL.iter().position(|c| *c == form.channel))),
             Field::Quality | Field::Effect => {
                 let v = if *field == Field::Quality { form.quality } else { form.effect };
-                spans.extend(choices(["1", "2", "3", "4", "5"].into_iter(), v.map(|v| usize::from(v) - 1)));
+                spans.extend(scores(v));
             }
             Field::Shortcomings | Field::Suggestions | Field::Note => {
                 let input = match field {
@@ -141,6 +141,15 @@ fn choices<'a>(labels: impl Iterator<Item = &'a str>, chosen: Option<usize>) -> 
         .map(|(i, l)| {
             let text = format!("{} {l} ", i + 1);
             if Some(i) == chosen { Span::styled(text, style(Role::Chosen)) } else { Span::raw(text) }
+        })
+        .collect()
+}
+
+fn scores(v: Option<u8>) -> Vec<Span<'static>> {
+    (1..=5u8)
+        .map(|i| {
+            let text = format!("{i} ");
+            if Some(i) == v { Span::styled(text, style(Role::Chosen)) } else { Span::raw(text) }
         })
         .collect()
 }
