@@ -11,6 +11,7 @@ pub mod domain;
 pub mod error;
 pub mod i18n;
 pub mod import;
+pub mod logging;
 pub mod rules;
 pub mod store;
 pub mod text;

@@ -247,7 +247,12 @@ impl App {
     /// Applies one action and runs what it asks for.
     pub fn handle(&mut self, action: super::action::Action) -> Result<()> {
         for effect in update::update(&mut self.state, action) {
-            self.run_effect(effect)?;
+            // A failed write (disk full, a read-only file, a long lock) is shown, not fatal:
+            // the form and everything typed stay as they were.
+            if let Err(e) = self.run_effect(effect) {
+                tracing::warn!("effect failed: {e}");
+                self.state.error(error_text(&e));
+            }
         }
         Ok(())
     }
@@ -280,7 +285,11 @@ impl App {
             if last_poll.elapsed() >= refresh {
                 last_poll = Instant::now();
                 let minute = self.state.now.format("%H:%M").to_string();
-                if self.poll_changes()? {
+                let changed = self.poll_changes().unwrap_or_else(|e| {
+                    self.state.error(error_text(&e));
+                    true
+                });
+                if changed {
                     dirty = true;
                 } else {
                     self.state.now = self.clock.now();

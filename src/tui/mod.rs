@@ -29,9 +29,14 @@ pub fn build(ctx: &Ctx) -> Result<app::App> {
 pub fn run(cli: &Cli) -> Result<()> {
     let mut ctx = Ctx::new(cli)?;
     ctx.lang = Lang::resolve(cli.lang.as_deref(), ctx.config.ui.language.as_deref());
+    let _log = crate::logging::init();
     let mut app = build(&ctx)?;
+    tracing::info!(due = app.state.queue.all.len(), escalations = app.state.escalations.items.len(), "tui started");
     let mut terminal = ratatui::init();
     let result = app.run(&mut terminal);
     ratatui::restore();
+    if let Err(e) = &result {
+        tracing::error!("tui stopped: {e}");
+    }
     result
 }
