@@ -46,6 +46,7 @@ pub struct Config {
     /// Who is at the keyboard, when the OS user name is not the right one.
     pub operator: Option<String>,
     pub escalation: EscalationRule,
+    pub repeats: RepeatRule,
     pub categories: BTreeMap<String, CategoryRule>,
     /// The TUI's settings.
     pub ui: UiConfig,
@@ -88,6 +89,28 @@ pub struct EscalationRule {
     pub role: String,
 }
 
+/// Repeats: the same matter again at the same customer or unit (连续就同一事项投诉, 同一种维修).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RepeatRule {
+    /// How far back earlier events count: one quarter by default.
+    pub lookback: Offset,
+    /// A customer whose last call-back was unsatisfied is always called back next time.
+    pub select_after_unsatisfied: bool,
+}
+
+impl Default for RepeatRule {
+    fn default() -> Self {
+        Self {
+            lookback: Offset {
+                amount: 3,
+                unit: crate::rules::OffsetUnit::Months,
+            },
+            select_after_unsatisfied: true,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct CategoryRule {
@@ -104,6 +127,9 @@ pub struct CategoryRule {
     pub windows: Vec<WindowRule>,
     /// The call script (话术): what to ask, in order. Shown beside the record form.
     pub script: Vec<String>,
+    /// From this many events on the same matter at one customer or unit (this one included),
+    /// the event is always called back: 2 for complaints, 3 for repairs in the presets.
+    pub repeat_select_at: Option<u32>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -122,7 +148,10 @@ fn zero() -> Offset {
 /// A role's name for people: Chinese, or the code in English.
 pub fn role_label(code: &str, lang: crate::i18n::Lang) -> &str {
     match lang {
-        crate::i18n::Lang::Zh => ROLES.iter().find(|(k, _)| *k == code).map_or(code, |(_, zh)| zh),
+        crate::i18n::Lang::Zh => ROLES
+            .iter()
+            .find(|(k, _)| *k == code)
+            .map_or(code, |(_, zh)| zh),
         crate::i18n::Lang::En => code,
     }
 }
@@ -230,13 +259,33 @@ impl Config {
             );
         }
         if self.ui.claim_minutes == 0 || self.ui.claim_minutes > 24 * 60 {
-            problem(&["ui", "claim_minutes"], format!("{} is not a claim time: expected 1 to 1440 minutes", self.ui.claim_minutes));
+            problem(
+                &["ui", "claim_minutes"],
+                format!(
+                    "{} is not a claim time: expected 1 to 1440 minutes",
+                    self.ui.claim_minutes
+                ),
+            );
         }
         if !(50..=60_000).contains(&self.ui.refresh_ms) {
-            problem(&["ui", "refresh_ms"], format!("{} is not a refresh interval: expected 50 to 60000 ms", self.ui.refresh_ms));
+            problem(
+                &["ui", "refresh_ms"],
+                format!(
+                    "{} is not a refresh interval: expected 50 to 60000 ms",
+                    self.ui.refresh_ms
+                ),
+            );
         }
-        if let Some(l) = self.ui.language.as_deref().filter(|l| crate::i18n::Lang::parse(l).is_none()) {
-            problem(&["ui", "language"], format!("`{l}` is not a language: expected \"zh\" or \"en\""));
+        if let Some(l) = self
+            .ui
+            .language
+            .as_deref()
+            .filter(|l| crate::i18n::Lang::parse(l).is_none())
+        {
+            problem(
+                &["ui", "language"],
+                format!("`{l}` is not a language: expected \"zh\" or \"en\""),
+            );
         }
         if self.categories.is_empty() {
             problem(

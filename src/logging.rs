@@ -9,7 +9,11 @@ pub fn log_dir() -> Option<PathBuf> {
         return Some(PathBuf::from(p));
     }
     let dirs = crate::config::project_dirs()?;
-    Some(dirs.state_dir().unwrap_or_else(|| dirs.data_local_dir()).to_path_buf())
+    Some(
+        dirs.state_dir()
+            .unwrap_or_else(|| dirs.data_local_dir())
+            .to_path_buf(),
+    )
 }
 
 /// Starts logging to the file. Returns the guard that flushes it on drop; `None` when there is

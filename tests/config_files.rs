@@ -4,14 +4,19 @@ use huifang::config::Config;
 
 #[test]
 fn config_example_parses_and_matches_the_defaults() {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/config.example.toml")).unwrap();
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/config.example.toml"))
+        .unwrap();
     let example = Config::from_user_text(Some("config.example.toml"), &text).unwrap();
     let builtin = Config::builtin();
     assert_eq!(example.version, builtin.version);
     for (key, rule) in &builtin.categories {
         let (_, ex) = example.category(key).unwrap();
         assert_eq!(ex.rate, rule.rate, "{key} rate");
-        assert_eq!(format!("{:?}", ex.windows), format!("{:?}", rule.windows), "{key} windows");
+        assert_eq!(
+            format!("{:?}", ex.windows),
+            format!("{:?}", rule.windows),
+            "{key} windows"
+        );
         assert_eq!(ex.role, rule.role, "{key} role");
     }
     assert_eq!(example.ui.claim_minutes, builtin.ui.claim_minutes);
@@ -24,15 +29,25 @@ fn both_presets_parse() {
     for (name, _) in huifang::config::PRESETS {
         let c = Config::from_user_text(None, &format!("preset = \"{name}\"\n")).unwrap();
         assert_eq!(c.categories.len(), 8, "{name}");
-        assert!(c.categories.values().all(|r| !r.script.is_empty()), "{name}: every category has a call script");
+        assert!(
+            c.categories.values().all(|r| !r.script.is_empty()),
+            "{name}: every category has a call script"
+        );
     }
 }
 
 #[test]
 fn a_bad_config_names_file_line_and_key() {
     let e = Config::from_user_text(Some("bad.toml"), "[ui]\nclaim_minutes = 0\n").unwrap_err();
-    assert!(e.to_string().contains("bad.toml:2: ui.claim_minutes"), "{e}");
-    let e = Config::from_user_text(Some("bad.toml"), "[categories.repair]\nwindows = [{ anchor = \"later\", due = \"1d\" }]\n").unwrap_err();
+    assert!(
+        e.to_string().contains("bad.toml:2: ui.claim_minutes"),
+        "{e}"
+    );
+    let e = Config::from_user_text(
+        Some("bad.toml"),
+        "[categories.repair]\nwindows = [{ anchor = \"later\", due = \"1d\" }]\n",
+    )
+    .unwrap_err();
     assert!(e.to_string().starts_with("bad.toml:2:"), "{e}");
     let e = Config::from_user_text(Some("bad.toml"), "[ui\n").unwrap_err();
     assert!(e.to_string().starts_with("bad.toml:1"), "{e}");

@@ -99,6 +99,9 @@ pub fn attempt(ctx: &Ctx, a: &AttemptArgs) -> Result<()> {
     if done.unreachable {
         println!("{}", fill(ctx.t("msg.unreachable"), &vars));
     }
+    if let Some(sub) = &done.substitute {
+        println!("{}", fill(ctx.t("msg.substitute"), &[("ref", sub)]));
+    }
     Ok(())
 }
 

@@ -41,6 +41,8 @@ struct DueJson<'a> {
     attempts: u32,
     role: &'a str,
     claimed_by: Option<&'a str>,
+    /// Earlier events on the same matter at the same customer or unit.
+    repeat_count: u32,
 }
 
 impl<'a> From<&'a DueItem> for DueJson<'a> {
@@ -62,6 +64,7 @@ impl<'a> From<&'a DueItem> for DueJson<'a> {
             attempts: d.attempts,
             role: &d.role,
             claimed_by: d.claimed_by.as_deref(),
+            repeat_count: d.repeat_count,
         }
     }
 }

@@ -5,6 +5,7 @@ mod due;
 mod escalations;
 mod event;
 mod import;
+mod rates;
 mod rules;
 pub mod table;
 
@@ -71,6 +72,11 @@ pub enum Command {
     /// Open escalations, oldest first.
     #[command(after_help = "Example:\n  huifang escalations --json")]
     Escalations(escalations::EscalationsArgs),
+    /// Call-back rates per site × category of a month: events, selected, reached, achieved.
+    #[command(
+        after_help = "Examples:\n  huifang rates\n  huifang rates --month 2026-11 --site 翠苑管理处 --json"
+    )]
+    Rates(rates::RatesArgs),
     /// Explain or check the rules.
     #[command(subcommand)]
     Rules(rules::RulesCommand),
@@ -135,6 +141,7 @@ pub fn run(cli: &Cli, command: &Command) -> Result<()> {
         Command::Record(a) => callback::record(&ctx, a),
         Command::Escalations(a) => escalations::run(&ctx, a),
         Command::Rules(c) => rules::run(&ctx, c),
+        Command::Rates(a) => rates::run(&ctx, a),
     }
 }
 

@@ -73,4 +73,6 @@ pub struct ServiceEvent {
     pub selection_reason: String,
     #[serde(serialize_with = "crate::clock::ser_datetime")]
     pub imported_at: NaiveDateTime,
+    /// Earlier events on the same matter at the same customer or unit (0: not a repeat).
+    pub repeat_count: u32,
 }

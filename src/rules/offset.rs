@@ -48,6 +48,14 @@ impl Offset {
         }
     }
 
+    /// The same distance the other way.
+    pub fn negated(self) -> Offset {
+        Offset {
+            amount: -self.amount,
+            unit: self.unit,
+        }
+    }
+
     /// A rough length in days, to compare offsets of different units.
     pub fn approx_days(self) -> i64 {
         i64::from(self.amount)

@@ -9,13 +9,14 @@ use crate::rules::{Cohort, CohortCount};
 /// What intake stores for one event.
 pub struct EventInsert<'a> {
     pub event: &'a NewEvent,
+    pub repeat_count: u32,
     pub selected: bool,
     pub selection_reason: &'a str,
     pub imported_at: NaiveDateTime,
 }
 
 const COLUMNS: &str = "id, ref, category, major, site, customer, phone, unit, department, matter, summary, \
-     completed_at, contract_start, contract_end, selected, selection_reason, imported_at";
+     completed_at, contract_start, contract_end, selected, selection_reason, imported_at, repeat_count";
 
 pub(super) fn from_row(r: &Row<'_>) -> rusqlite::Result<ServiceEvent> {
     Ok(ServiceEvent {
@@ -38,6 +39,7 @@ pub(super) fn from_row(r: &Row<'_>) -> rusqlite::Result<ServiceEvent> {
         selected: r.get(14)?,
         selection_reason: r.get(15)?,
         imported_at: r.get(16)?,
+        repeat_count: r.get(17)?,
     })
 }
 
@@ -93,18 +95,122 @@ pub(super) fn related(c: &Connection, e: &ServiceEvent, limit: usize) -> Result<
     Ok(rows)
 }
 
+/// Earlier events on the same matter and category at the same site, of the same customer (by
+/// phone) or the same unit, completed from `since` up to the event itself.
+pub(super) fn repeat_count(c: &Connection, e: &NewEvent, since: NaiveDateTime) -> Result<u32> {
+    if e.matter.is_empty() || (e.phone.is_empty() && e.unit.is_empty()) {
+        return Ok(0);
+    }
+    Ok(c.prepare_cached(
+        "SELECT count(*) FROM events WHERE matter = ?1 AND completed_at >= ?2 AND completed_at <= ?3 \
+         AND category = ?4 AND site = ?5 AND ref <> ?6 \
+         AND ((?7 <> '' AND phone = ?7) OR (?8 <> '' AND unit = ?8))",
+    )?
+    .query_row(
+        params![e.matter, since, e.completed_at, e.category, e.site, e.reference, e.phone, e.unit],
+        |r| r.get(0),
+    )?)
+}
+
+/// The outcome of the customer's latest call-back (by phone, else by name at the site).
+pub(super) fn last_outcome(c: &Connection, e: &NewEvent) -> Result<Option<String>> {
+    if e.phone.is_empty() && e.customer.is_empty() {
+        return Ok(None);
+    }
+    Ok(c.prepare_cached(
+        "SELECT r.outcome FROM records r JOIN tasks t ON t.id = r.task_id JOIN events e ON e.id = t.event_id \
+         WHERE (?1 <> '' AND e.phone = ?1) OR (?1 = '' AND e.customer = ?2 AND e.site = ?3) \
+         ORDER BY r.recorded_at DESC LIMIT 1",
+    )?
+    .query_row(params![e.phone, e.customer, e.site], |r| r.get(0))
+    .optional()?)
+}
+
+/// Events, selected events, and selected events that ended unreachable without any reached
+/// call-back, in a cohort.
+pub(super) fn cohort_reach(c: &Connection, cohort: &Cohort) -> Result<(u64, u64, u64)> {
+    let (n, s, u): (i64, i64, i64) = c
+        .prepare_cached(
+            "SELECT count(*), coalesce(sum(selected), 0), coalesce(sum(selected AND \
+                    EXISTS (SELECT 1 FROM tasks t WHERE t.event_id = e.id AND t.state = 'unreachable') AND \
+                    NOT EXISTS (SELECT 1 FROM tasks t WHERE t.event_id = e.id AND t.state = 'done')), 0) \
+             FROM events e WHERE site = ?1 AND category = ?2 AND month = ?3",
+        )?
+        .query_row(params![cohort.site, cohort.category, cohort.month], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    Ok((n as u64, s as u64, u as u64))
+}
+
+/// Events of a cohort not selected for call-back, newest first.
+pub(super) fn unselected(
+    c: &Connection,
+    cohort: &Cohort,
+    limit: usize,
+) -> Result<Vec<ServiceEvent>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM events WHERE site = ?1 AND category = ?2 AND month = ?3 AND selected = 0 \
+         ORDER BY completed_at DESC, id DESC LIMIT ?4"
+    );
+    Ok(c.prepare_cached(&sql)?
+        .query_map(
+            params![cohort.site, cohort.category, cohort.month, limit as i64],
+            from_row,
+        )?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
+/// Per site × category of a month: events, selected, reached (a done task), unreachable.
+pub(super) fn rates(c: &Connection, month: &str, site: Option<&str>) -> Result<Vec<RateRow>> {
+    let mut stmt = c.prepare_cached(
+        "SELECT site, category, count(*), coalesce(sum(selected), 0), \
+                coalesce(sum(EXISTS (SELECT 1 FROM tasks t WHERE t.event_id = e.id AND t.state = 'done')), 0), \
+                coalesce(sum(selected AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t.event_id = e.id AND t.state = 'done') \
+                             AND EXISTS (SELECT 1 FROM tasks t WHERE t.event_id = e.id AND t.state = 'unreachable')), 0) \
+         FROM events e WHERE month = ?1 AND (?2 IS NULL OR site = ?2) GROUP BY site, category ORDER BY site, category",
+    )?;
+    let rows = stmt.query_map(params![month, site], |r| {
+        Ok(RateRow {
+            site: r.get(0)?,
+            category: r.get(1)?,
+            events: r.get::<_, i64>(2)? as u64,
+            selected: r.get::<_, i64>(3)? as u64,
+            reached: r.get::<_, i64>(4)? as u64,
+            unreachable: r.get::<_, i64>(5)? as u64,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// One line of `huifang rates`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RateRow {
+    pub site: String,
+    pub category: String,
+    pub events: u64,
+    pub selected: u64,
+    pub reached: u64,
+    pub unreachable: u64,
+}
+
 pub(super) fn count(c: &Connection) -> Result<u64> {
     Ok(c.query_row("SELECT count(*) FROM events", [], |r| r.get::<_, i64>(0))? as u64)
 }
 
 impl Tx<'_> {
+    /// Selects an event for call-back after intake (a top-up), with the reason.
+    pub fn select_event(&self, id: EventId, reason: &str) -> Result<()> {
+        self.tx
+            .prepare_cached("UPDATE events SET selected = 1, selection_reason = ?2 WHERE id = ?1")?
+            .execute(params![id, reason])?;
+        Ok(())
+    }
+
     pub fn insert_event(&self, e: &EventInsert<'_>) -> Result<EventId> {
         let ev = e.event;
         self.tx
             .prepare_cached(
                 "INSERT INTO events (ref, category, major, site, customer, phone, unit, department, matter, summary, \
-                 completed_at, contract_start, contract_end, month, selected, selection_reason, fingerprint, imported_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+                 completed_at, contract_start, contract_end, month, selected, selection_reason, fingerprint, imported_at, repeat_count) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
             )?
             .execute(params![
                 ev.reference,
@@ -125,6 +231,7 @@ impl Tx<'_> {
                 e.selection_reason,
                 ev.fingerprint(),
                 e.imported_at,
+                e.repeat_count,
             ])?;
         Ok(self.tx.last_insert_rowid())
     }

@@ -17,11 +17,11 @@ use chrono::{NaiveDate, NaiveDateTime};
 use color_eyre::eyre::{Result, WrapErr, eyre};
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
-use crate::domain::{Attempt, CallbackTask, EventId, Record, ServiceEvent, TaskId};
+use crate::domain::{Attempt, CallbackTask, EventId, NewEvent, Record, ServiceEvent, TaskId};
 use crate::rules::{Cohort, CohortCount};
 
 pub use escalations::{EscalationInsert, EscalationView};
-pub use events::EventInsert;
+pub use events::{EventInsert, RateRow};
 pub use records::AttemptInsert;
 pub use tasks::{DueItem, DueQuery, TaskInsert};
 
@@ -59,6 +59,26 @@ pub trait Reads {
     /// Other events of the same customer or unit at the same site, newest first.
     fn related_events(&self, e: &ServiceEvent, limit: usize) -> Result<Vec<ServiceEvent>> {
         events::related(self.conn(), e, limit)
+    }
+    /// Earlier events on the same matter at the same customer or unit since `since`.
+    fn repeat_count(&self, e: &NewEvent, since: NaiveDateTime) -> Result<u32> {
+        events::repeat_count(self.conn(), e, since)
+    }
+    /// The outcome code of the customer's latest call-back.
+    fn last_outcome(&self, e: &NewEvent) -> Result<Option<String>> {
+        events::last_outcome(self.conn(), e)
+    }
+    /// Events, selected, and selected-but-unreachable events of a cohort.
+    fn cohort_reach(&self, cohort: &Cohort) -> Result<(u64, u64, u64)> {
+        events::cohort_reach(self.conn(), cohort)
+    }
+    /// Events of a cohort not selected for call-back, newest first.
+    fn unselected_events(&self, cohort: &Cohort, limit: usize) -> Result<Vec<ServiceEvent>> {
+        events::unselected(self.conn(), cohort, limit)
+    }
+    /// Rates per site × category of a month (`YYYY-MM`).
+    fn rates(&self, month: &str, site: Option<&str>) -> Result<Vec<RateRow>> {
+        events::rates(self.conn(), month, site)
     }
     fn event_count(&self) -> Result<u64> {
         events::count(self.conn())
@@ -152,7 +172,9 @@ impl Store {
 
     /// Changes whenever another connection commits: the TUI's cheap "did anyone write?" check.
     pub fn data_version(&self) -> Result<i64> {
-        Ok(self.conn.query_row("PRAGMA data_version", [], |r| r.get(0))?)
+        Ok(self
+            .conn
+            .query_row("PRAGMA data_version", [], |r| r.get(0))?)
     }
 
     pub fn path(&self) -> &Path {

@@ -3,7 +3,7 @@
 use rusqlite_migration::{M, Migrations};
 
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(V1)])
+    Migrations::new(vec![M::up(V1), M::up(V2)])
 }
 
 const V1: &str = r#"
@@ -96,4 +96,12 @@ CREATE TABLE escalations (
 );
 CREATE INDEX escalations_open  ON escalations(opened_at) WHERE state <> 'closed';
 CREATE INDEX escalations_event ON escalations(event_id);
+"#;
+
+/// Repeats (the same matter again at the same customer or unit), retries and top-ups.
+const V2: &str = r#"
+ALTER TABLE events ADD COLUMN repeat_count INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE tasks ADD COLUMN repeat_count INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE tasks ADD COLUMN next_attempt_at TEXT;
+CREATE INDEX events_matter ON events(matter, completed_at);
 "#;

@@ -14,6 +14,7 @@ pub struct TaskInsert<'a> {
     pub role: &'a str,
     pub rule: &'a str,
     pub rules_version: &'a str,
+    pub repeat_count: u32,
 }
 
 /// Which pending tasks to list.
@@ -46,6 +47,8 @@ pub struct DueItem {
     pub role: String,
     pub claimed_by: Option<String>,
     pub claimed_until: Option<NaiveDateTime>,
+    /// Earlier events on the same matter at the same customer or unit.
+    pub repeat_count: u32,
 }
 
 const TASK_COLUMNS: &str =
@@ -87,7 +90,7 @@ pub(super) fn due(c: &Connection, q: &DueQuery, today: NaiveDate) -> Result<Vec<
     let day = q.day.unwrap_or(today);
     let mut stmt = c.prepare_cached(
         "SELECT t.id, e.ref, e.category, e.major, e.site, e.customer, e.phone, e.unit, e.matter, t.kind, \
-                t.opens, t.due, t.attempts, t.role, t.claimed_by, t.claimed_until \
+                t.opens, t.due, t.attempts, t.role, t.claimed_by, t.claimed_until, t.repeat_count \
          FROM tasks t JOIN events e ON e.id = t.event_id \
          WHERE t.state = 'pending' AND t.opens <= ?1 \
            AND (?2 IS NULL OR e.site = ?2) AND (?3 IS NULL OR e.category = ?3) \
@@ -116,6 +119,7 @@ pub(super) fn due(c: &Connection, q: &DueQuery, today: NaiveDate) -> Result<Vec<
             role: r.get(13)?,
             claimed_by: r.get(14)?,
             claimed_until: r.get(15)?,
+            repeat_count: r.get(16)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -134,8 +138,8 @@ impl Tx<'_> {
     pub fn insert_task(&self, t: &TaskInsert<'_>) -> Result<TaskId> {
         self.tx
             .prepare_cached(
-                "INSERT INTO tasks (event_id, kind, opens, due, role, rule, rules_version) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                "INSERT INTO tasks (event_id, kind, opens, due, role, rule, rules_version, repeat_count) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             )?
             .execute(params![
                 t.event_id,
@@ -144,7 +148,8 @@ impl Tx<'_> {
                 t.due,
                 t.role,
                 t.rule,
-                t.rules_version
+                t.rules_version,
+                t.repeat_count
             ])?;
         Ok(self.tx.last_insert_rowid())
     }

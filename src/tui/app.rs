@@ -29,7 +29,13 @@ pub struct App {
 }
 
 impl App {
-    pub fn new(store: Store, config: Config, keymap: Keymap, clock: Clock, state: State) -> Result<Self> {
+    pub fn new(
+        store: Store,
+        config: Config,
+        keymap: Keymap,
+        clock: Clock,
+        state: State,
+    ) -> Result<Self> {
         let mut app = Self {
             state,
             store,
@@ -49,7 +55,11 @@ impl App {
         let today = self.state.now.date();
         self.state.queue.all = self.store.due(&DueQuery::default(), today)?;
         if self.state.queue.site.is_none() {
-            self.state.queue.site = self.state.site.clone().filter(|s| self.state.queue.all.iter().any(|d| &d.site == s));
+            self.state.queue.site = self
+                .state
+                .site
+                .clone()
+                .filter(|s| self.state.queue.all.iter().any(|d| &d.site == s));
         }
         self.state.queue.refilter();
         self.state.escalations.items = self.store.escalations(false)?;
@@ -130,7 +140,9 @@ impl App {
                 let held = tx.claim_task(id, &operator, now, until)?;
                 tx.commit()?;
                 match held {
-                    Some(holder) => self.state.error(fill(self.state.t("msg.claimed_by"), &[("who", &holder)])),
+                    Some(holder) => self
+                        .state
+                        .error(fill(self.state.t("msg.claimed_by"), &[("who", &holder)])),
                     None => {
                         self.load_detail(id)?;
                         update::open_form(&mut self.state, id);
@@ -145,7 +157,8 @@ impl App {
             Effect::Save(id, rec) => {
                 let result = (|| {
                     let tx = self.store.write()?;
-                    let done = workflow::record(&tx, &self.config, id, &rec, &operator, now, false)?;
+                    let done =
+                        workflow::record(&tx, &self.config, id, &rec, &operator, now, false)?;
                     tx.commit()?;
                     Ok::<_, color_eyre::Report>(done)
                 })();
@@ -154,7 +167,10 @@ impl App {
                         update::after_save(&mut self.state, id);
                         let mut msg = fill(self.state.t("msg.recorded"), &[("task", &id)]);
                         if let Some(x) = done.escalation_id {
-                            msg = format!("{msg} · {}", fill(self.state.t("msg.escalated"), &[("id", &x)]));
+                            msg = format!(
+                                "{msg} · {}",
+                                fill(self.state.t("msg.escalated"), &[("id", &x)])
+                            );
                         }
                         self.state.info(msg);
                         self.reload()?;
@@ -169,27 +185,53 @@ impl App {
                 }
             }
             Effect::Attempt(id, result) => {
-                let channel = self.state.form.as_ref().filter(|f| f.task_id == id).map_or(crate::domain::Channel::Phone, |f| f.channel);
+                let channel = self
+                    .state
+                    .form
+                    .as_ref()
+                    .filter(|f| f.task_id == id)
+                    .map_or(crate::domain::Channel::Phone, |f| f.channel);
                 let note = match self.state.dialing {
-                    Some((t, at)) if t == id => fill(self.state.t("msg.dial_started"), &[("at", &at.format("%H:%M"))]),
+                    Some((t, at)) if t == id => fill(
+                        self.state.t("msg.dial_started"),
+                        &[("at", &at.format("%H:%M"))],
+                    ),
                     _ => String::new(),
                 };
                 let outcome = (|| {
                     let tx = self.store.write()?;
-                    let done = workflow::attempt(&tx, &self.config, id, result, channel, &note, &operator, now)?;
+                    let done = workflow::attempt(
+                        &tx,
+                        &self.config,
+                        id,
+                        result,
+                        channel,
+                        &note,
+                        &operator,
+                        now,
+                    )?;
                     tx.commit()?;
                     Ok::<_, color_eyre::Report>(done)
                 })();
                 match outcome {
                     Ok(done) => {
-                        let vars: [(&str, &dyn std::fmt::Display); 3] = [("task", &id), ("n", &done.attempts), ("max", &done.max_attempts)];
-                        let key = if done.unreachable { "msg.unreachable" } else { "msg.attempt" };
+                        let vars: [(&str, &dyn std::fmt::Display); 3] = [
+                            ("task", &id),
+                            ("n", &done.attempts),
+                            ("max", &done.max_attempts),
+                        ];
+                        let key = if done.unreachable {
+                            "msg.unreachable"
+                        } else {
+                            "msg.attempt"
+                        };
                         self.state.info(fill(self.state.t(key), &vars));
                         if self.state.form.as_ref().is_some_and(|f| f.task_id == id)
-                            && done.unreachable {
-                                self.state.form = None;
-                                self.state.focus = super::state::Focus::Queue;
-                            }
+                            && done.unreachable
+                        {
+                            self.state.form = None;
+                            self.state.focus = super::state::Focus::Queue;
+                        }
                         self.reload()?;
                     }
                     Err(e) => self.state.error(error_text(&e)),
@@ -197,7 +239,11 @@ impl App {
             }
             Effect::Dial(id) => self.dial(id, now)?,
             Effect::LoadEscalation(id) => {
-                let view = self.store.escalations(true)?.into_iter().find(|x| x.id == id);
+                let view = self
+                    .store
+                    .escalations(true)?
+                    .into_iter()
+                    .find(|x| x.id == id);
                 if let Some(v) = view {
                     let record = match v.record_id {
                         Some(r) => self.store.record_by_id(r)?,
@@ -223,8 +269,14 @@ impl App {
             return Ok(());
         };
         // Only digits and + - reach the command: a number from an import cannot inject anything.
-        let phone: String = item.phone.chars().filter(|c| c.is_ascii_digit() || *c == '+' || *c == '-').collect();
-        let mut words = template.split_whitespace().map(|w| w.replace("{phone}", &phone));
+        let phone: String = item
+            .phone
+            .chars()
+            .filter(|c| c.is_ascii_digit() || *c == '+' || *c == '-')
+            .collect();
+        let mut words = template
+            .split_whitespace()
+            .map(|w| w.replace("{phone}", &phone));
         let Some(program) = words.next() else {
             return Ok(());
         };
@@ -237,9 +289,14 @@ impl App {
         match spawned {
             Ok(_) => {
                 self.state.dialing = Some((id, now));
-                self.state.info(fill(self.state.t("msg.dialing"), &[("at", &now.format("%H:%M"))]));
+                self.state.info(fill(
+                    self.state.t("msg.dialing"),
+                    &[("at", &now.format("%H:%M"))],
+                ));
             }
-            Err(e) => self.state.error(format!("{}: {e}", self.state.t("msg.dial_failed"))),
+            Err(e) => self
+                .state
+                .error(format!("{}: {e}", self.state.t("msg.dial_failed"))),
         }
         Ok(())
     }
@@ -265,7 +322,8 @@ impl App {
         let mut last_poll = Instant::now();
         while !self.state.quit {
             if dirty {
-                terminal.draw(|f| super::view::draw(f, &mut self.state, &self.keymap, &self.config))?;
+                terminal
+                    .draw(|f| super::view::draw(f, &mut self.state, &self.keymap, &self.config))?;
                 dirty = false;
             }
             let wait = refresh.saturating_sub(last_poll.elapsed());

@@ -26,7 +26,12 @@ impl Context {
             Context::Escalations => "escalations",
         }
     }
-    const ALL: [Context; 4] = [Context::Global, Context::Queue, Context::Form, Context::Escalations];
+    const ALL: [Context; 4] = [
+        Context::Global,
+        Context::Queue,
+        Context::Form,
+        Context::Escalations,
+    ];
 }
 
 /// A key with its modifiers, as written in the config: `n`, `ctrl-s`, `shift-tab`, `pgdn`, `f2`.
@@ -38,7 +43,8 @@ pub struct Key {
 
 impl Key {
     pub fn from_event(e: &KeyEvent) -> Self {
-        let mut mods = e.modifiers & (KeyModifiers::CONTROL | KeyModifiers::ALT | KeyModifiers::SHIFT);
+        let mut mods =
+            e.modifiers & (KeyModifiers::CONTROL | KeyModifiers::ALT | KeyModifiers::SHIFT);
         let code = match e.code {
             // Shift is part of the character itself; BackTab is shift-tab.
             KeyCode::Char(c) => {
@@ -59,10 +65,16 @@ impl Key {
         let mut rest = s.trim();
         loop {
             let lower = rest.to_ascii_lowercase();
-            if let Some(r) = lower.strip_prefix("ctrl-").or_else(|| lower.strip_prefix("c-")) {
+            if let Some(r) = lower
+                .strip_prefix("ctrl-")
+                .or_else(|| lower.strip_prefix("c-"))
+            {
                 mods |= KeyModifiers::CONTROL;
                 rest = &rest[rest.len() - r.len()..];
-            } else if let Some(r) = lower.strip_prefix("alt-").or_else(|| lower.strip_prefix("m-")) {
+            } else if let Some(r) = lower
+                .strip_prefix("alt-")
+                .or_else(|| lower.strip_prefix("m-"))
+            {
                 mods |= KeyModifiers::ALT;
                 rest = &rest[rest.len() - r.len()..];
             } else if let Some(r) = lower.strip_prefix("shift-") {
@@ -91,14 +103,20 @@ impl Key {
             "end" => KeyCode::End,
             "backspace" => KeyCode::Backspace,
             "delete" | "del" => KeyCode::Delete,
-            f if f.len() >= 2 && f.starts_with('f') && f[1..].parse::<u8>().is_ok() => KeyCode::F(f[1..].parse().ok()?),
+            f if f.len() >= 2 && f.starts_with('f') && f[1..].parse::<u8>().is_ok() => {
+                KeyCode::F(f[1..].parse().ok()?)
+            }
             _ => {
                 let mut chars = rest.chars();
                 let c = chars.next()?;
                 if chars.next().is_some() {
                     return None;
                 }
-                KeyCode::Char(if mods.contains(KeyModifiers::CONTROL) { c.to_ascii_lowercase() } else { c })
+                KeyCode::Char(if mods.contains(KeyModifiers::CONTROL) {
+                    c.to_ascii_lowercase()
+                } else {
+                    c
+                })
             }
         };
         Some(Key { code, mods })
@@ -149,43 +167,228 @@ pub struct Bindable {
 use crate::domain::AttemptResult;
 
 pub const BINDABLE: &[Bindable] = &[
-    Bindable { context: Context::Global, name: "focus_next", action: Action::FocusNext, defaults: &["tab"] },
-    Bindable { context: Context::Global, name: "focus_prev", action: Action::FocusPrev, defaults: &["shift-tab"] },
-    Bindable { context: Context::Global, name: "help", action: Action::Help, defaults: &["?", "f1"] },
-    Bindable { context: Context::Global, name: "quit", action: Action::Quit, defaults: &["q", "ctrl-c"] },
-    Bindable { context: Context::Global, name: "refresh", action: Action::Refresh, defaults: &["ctrl-r"] },
-    Bindable { context: Context::Queue, name: "up", action: Action::Up, defaults: &["k", "up"] },
-    Bindable { context: Context::Queue, name: "down", action: Action::Down, defaults: &["j", "down"] },
-    Bindable { context: Context::Queue, name: "page_up", action: Action::PageUp, defaults: &["pgup"] },
-    Bindable { context: Context::Queue, name: "page_down", action: Action::PageDown, defaults: &["pgdn"] },
-    Bindable { context: Context::Queue, name: "top", action: Action::Top, defaults: &["g", "home"] },
-    Bindable { context: Context::Queue, name: "bottom", action: Action::Bottom, defaults: &["G", "end"] },
-    Bindable { context: Context::Queue, name: "open", action: Action::Open, defaults: &["enter"] },
-    Bindable { context: Context::Queue, name: "no_answer", action: Action::NoAnswer, defaults: &["n"] },
-    Bindable { context: Context::Queue, name: "attempt", action: Action::AttemptMenu, defaults: &["a"] },
-    Bindable { context: Context::Queue, name: "reveal", action: Action::Reveal, defaults: &["r"] },
-    Bindable { context: Context::Queue, name: "dial", action: Action::Dial, defaults: &["c"] },
-    Bindable { context: Context::Queue, name: "search", action: Action::Search, defaults: &["/"] },
-    Bindable { context: Context::Queue, name: "clear", action: Action::Back, defaults: &["esc"] },
-    Bindable { context: Context::Queue, name: "filter_site", action: Action::CycleSite, defaults: &["s"] },
-    Bindable { context: Context::Queue, name: "filter_category", action: Action::CycleCategory, defaults: &["t"] },
-    Bindable { context: Context::Queue, name: "filter_state", action: Action::CycleState, defaults: &["f"] },
-    Bindable { context: Context::Queue, name: "demo", action: Action::LoadDemo, defaults: &["D"] },
-    Bindable { context: Context::Form, name: "save", action: Action::Save, defaults: &["ctrl-s"] },
-    Bindable { context: Context::Form, name: "next_field", action: Action::NextField, defaults: &["tab", "down"] },
-    Bindable { context: Context::Form, name: "prev_field", action: Action::PrevField, defaults: &["shift-tab", "up"] },
-    Bindable { context: Context::Form, name: "back", action: Action::Back, defaults: &["esc"] },
-    Bindable { context: Context::Form, name: "attempt", action: Action::AttemptMenu, defaults: &["ctrl-a"] },
-    Bindable { context: Context::Form, name: "no_answer", action: Action::LogAttempt(AttemptResult::NoAnswer), defaults: &["ctrl-n"] },
-    Bindable { context: Context::Form, name: "toggle", action: Action::Toggle, defaults: &["space"] },
-    Bindable { context: Context::Escalations, name: "up", action: Action::Up, defaults: &["k", "up"] },
-    Bindable { context: Context::Escalations, name: "down", action: Action::Down, defaults: &["j", "down"] },
-    Bindable { context: Context::Escalations, name: "page_up", action: Action::PageUp, defaults: &["pgup"] },
-    Bindable { context: Context::Escalations, name: "page_down", action: Action::PageDown, defaults: &["pgdn"] },
-    Bindable { context: Context::Escalations, name: "top", action: Action::Top, defaults: &["g", "home"] },
-    Bindable { context: Context::Escalations, name: "bottom", action: Action::Bottom, defaults: &["G", "end"] },
-    Bindable { context: Context::Escalations, name: "open", action: Action::Open, defaults: &["enter"] },
-    Bindable { context: Context::Escalations, name: "back", action: Action::Back, defaults: &["esc"] },
+    Bindable {
+        context: Context::Global,
+        name: "focus_next",
+        action: Action::FocusNext,
+        defaults: &["tab"],
+    },
+    Bindable {
+        context: Context::Global,
+        name: "focus_prev",
+        action: Action::FocusPrev,
+        defaults: &["shift-tab"],
+    },
+    Bindable {
+        context: Context::Global,
+        name: "help",
+        action: Action::Help,
+        defaults: &["?", "f1"],
+    },
+    Bindable {
+        context: Context::Global,
+        name: "quit",
+        action: Action::Quit,
+        defaults: &["q", "ctrl-c"],
+    },
+    Bindable {
+        context: Context::Global,
+        name: "refresh",
+        action: Action::Refresh,
+        defaults: &["ctrl-r"],
+    },
+    Bindable {
+        context: Context::Queue,
+        name: "up",
+        action: Action::Up,
+        defaults: &["k", "up"],
+    },
+    Bindable {
+        context: Context::Queue,
+        name: "down",
+        action: Action::Down,
+        defaults: &["j", "down"],
+    },
+    Bindable {
+        context: Context::Queue,
+        name: "page_up",
+        action: Action::PageUp,
+        defaults: &["pgup"],
+    },
+    Bindable {
+        context: Context::Queue,
+        name: "page_down",
+        action: Action::PageDown,
+        defaults: &["pgdn"],
+    },
+    Bindable {
+        context: Context::Queue,
+        name: "top",
+        action: Action::Top,
+        defaults: &["g", "home"],
+    },
+    Bindable {
+        context: Context::Queue,
+        name: "bottom",
+        action: Action::Bottom,
+        defaults: &["G", "end"],
+    },
+    Bindable {
+        context: Context::Queue,
+        name: "open",
+        action: Action::Open,
+        defaults: &["enter"],
+    },
+    Bindable {
+        context: Context::Queue,
+        name: "no_answer",
+        action: Action::NoAnswer,
+        defaults: &["n"],
+    },
+    Bindable {
+        context: Context::Queue,
+        name: "attempt",
+        action: Action::AttemptMenu,
+        defaults: &["a"],
+    },
+    Bindable {
+        context: Context::Queue,
+        name: "reveal",
+        action: Action::Reveal,
+        defaults: &["r"],
+    },
+    Bindable {
+        context: Context::Queue,
+        name: "dial",
+        action: Action::Dial,
+        defaults: &["c"],
+    },
+    Bindable {
+        context: Context::Queue,
+        name: "search",
+        action: Action::Search,
+        defaults: &["/"],
+    },
+    Bindable {
+        context: Context::Queue,
+        name: "clear",
+        action: Action::Back,
+        defaults: &["esc"],
+    },
+    Bindable {
+        context: Context::Queue,
+        name: "filter_site",
+        action: Action::CycleSite,
+        defaults: &["s"],
+    },
+    Bindable {
+        context: Context::Queue,
+        name: "filter_category",
+        action: Action::CycleCategory,
+        defaults: &["t"],
+    },
+    Bindable {
+        context: Context::Queue,
+        name: "filter_state",
+        action: Action::CycleState,
+        defaults: &["f"],
+    },
+    Bindable {
+        context: Context::Queue,
+        name: "demo",
+        action: Action::LoadDemo,
+        defaults: &["D"],
+    },
+    Bindable {
+        context: Context::Form,
+        name: "save",
+        action: Action::Save,
+        defaults: &["ctrl-s"],
+    },
+    Bindable {
+        context: Context::Form,
+        name: "next_field",
+        action: Action::NextField,
+        defaults: &["tab", "down"],
+    },
+    Bindable {
+        context: Context::Form,
+        name: "prev_field",
+        action: Action::PrevField,
+        defaults: &["shift-tab", "up"],
+    },
+    Bindable {
+        context: Context::Form,
+        name: "back",
+        action: Action::Back,
+        defaults: &["esc"],
+    },
+    Bindable {
+        context: Context::Form,
+        name: "attempt",
+        action: Action::AttemptMenu,
+        defaults: &["ctrl-a"],
+    },
+    Bindable {
+        context: Context::Form,
+        name: "no_answer",
+        action: Action::LogAttempt(AttemptResult::NoAnswer),
+        defaults: &["ctrl-n"],
+    },
+    Bindable {
+        context: Context::Form,
+        name: "toggle",
+        action: Action::Toggle,
+        defaults: &["space"],
+    },
+    Bindable {
+        context: Context::Escalations,
+        name: "up",
+        action: Action::Up,
+        defaults: &["k", "up"],
+    },
+    Bindable {
+        context: Context::Escalations,
+        name: "down",
+        action: Action::Down,
+        defaults: &["j", "down"],
+    },
+    Bindable {
+        context: Context::Escalations,
+        name: "page_up",
+        action: Action::PageUp,
+        defaults: &["pgup"],
+    },
+    Bindable {
+        context: Context::Escalations,
+        name: "page_down",
+        action: Action::PageDown,
+        defaults: &["pgdn"],
+    },
+    Bindable {
+        context: Context::Escalations,
+        name: "top",
+        action: Action::Top,
+        defaults: &["g", "home"],
+    },
+    Bindable {
+        context: Context::Escalations,
+        name: "bottom",
+        action: Action::Bottom,
+        defaults: &["G", "end"],
+    },
+    Bindable {
+        context: Context::Escalations,
+        name: "open",
+        action: Action::Open,
+        defaults: &["enter"],
+    },
+    Bindable {
+        context: Context::Escalations,
+        name: "back",
+        action: Action::Back,
+        defaults: &["esc"],
+    },
 ];
 
 /// One resolved binding: for the help overlay.
@@ -216,13 +419,25 @@ impl Keymap {
         let mut problems = Vec::new();
         for (ctx_name, entries) in user {
             let Some(ctx) = Context::ALL.iter().copied().find(|c| c.name() == ctx_name) else {
-                problems.push(format!("keys.{ctx_name}: unknown context: expected global, queue, form or escalations"));
+                problems.push(format!(
+                    "keys.{ctx_name}: unknown context: expected global, queue, form or escalations"
+                ));
                 continue;
             };
             for (name, spec) in entries {
-                let Some(b) = bindings.iter_mut().find(|b| b.context == ctx && b.name == name) else {
-                    let names: Vec<_> = BINDABLE.iter().filter(|b| b.context == ctx).map(|b| b.name).collect();
-                    problems.push(format!("keys.{ctx_name}.{name}: unknown action: expected one of {}", names.join(", ")));
+                let Some(b) = bindings
+                    .iter_mut()
+                    .find(|b| b.context == ctx && b.name == name)
+                else {
+                    let names: Vec<_> = BINDABLE
+                        .iter()
+                        .filter(|b| b.context == ctx)
+                        .map(|b| b.name)
+                        .collect();
+                    problems.push(format!(
+                        "keys.{ctx_name}.{name}: unknown action: expected one of {}",
+                        names.join(", ")
+                    ));
                     continue;
                 };
                 let keys: Vec<_> = spec.split(',').map(|k| (k, Key::parse(k))).collect();
@@ -233,12 +448,19 @@ impl Keymap {
                 b.keys = keys.into_iter().filter_map(|(_, k)| k).collect();
             }
         }
-        if problems.is_empty() { Ok(Self { bindings }) } else { Err(BadInput::many(problems)) }
+        if problems.is_empty() {
+            Ok(Self { bindings })
+        } else {
+            Err(BadInput::many(problems))
+        }
     }
 
     /// The action bound to `key` in `ctx`, if any.
     pub fn lookup(&self, ctx: Context, key: Key) -> Option<Action> {
-        self.bindings.iter().find(|b| b.context == ctx && b.keys.contains(&key)).map(|b| b.action)
+        self.bindings
+            .iter()
+            .find(|b| b.context == ctx && b.keys.contains(&key))
+            .map(|b| b.action)
     }
 
     /// The first key bound to a named action, for hints.
@@ -258,7 +480,13 @@ mod tests {
 
     #[test]
     fn parses_keys() {
-        assert_eq!(Key::parse("ctrl-s"), Some(Key { code: KeyCode::Char('s'), mods: KeyModifiers::CONTROL }));
+        assert_eq!(
+            Key::parse("ctrl-s"),
+            Some(Key {
+                code: KeyCode::Char('s'),
+                mods: KeyModifiers::CONTROL
+            })
+        );
         assert_eq!(Key::parse("shift-tab").unwrap().label(), "Shift-Tab");
         assert_eq!(Key::parse("G").unwrap().code, KeyCode::Char('G'));
         assert_eq!(Key::parse("f2").unwrap().code, KeyCode::F(2));
@@ -268,18 +496,33 @@ mod tests {
     #[test]
     fn user_override_replaces_the_default() {
         let mut user = BTreeMap::new();
-        user.insert("queue".to_string(), BTreeMap::from([("no_answer".to_string(), "x".to_string())]));
+        user.insert(
+            "queue".to_string(),
+            BTreeMap::from([("no_answer".to_string(), "x".to_string())]),
+        );
         let km = Keymap::new(&user).unwrap();
-        assert_eq!(km.lookup(Context::Queue, Key::parse("x").unwrap()), Some(Action::NoAnswer));
+        assert_eq!(
+            km.lookup(Context::Queue, Key::parse("x").unwrap()),
+            Some(Action::NoAnswer)
+        );
         assert_eq!(km.lookup(Context::Queue, Key::parse("n").unwrap()), None);
-        assert_eq!(km.lookup(Context::Form, Key::parse("ctrl-s").unwrap()), Some(Action::Save));
+        assert_eq!(
+            km.lookup(Context::Form, Key::parse("ctrl-s").unwrap()),
+            Some(Action::Save)
+        );
     }
 
     #[test]
     fn bad_overrides_are_named() {
         let mut user = BTreeMap::new();
-        user.insert("queue".to_string(), BTreeMap::from([("fly".to_string(), "x".to_string())]));
-        user.insert("form".to_string(), BTreeMap::from([("save".to_string(), "ctrl-".to_string())]));
+        user.insert(
+            "queue".to_string(),
+            BTreeMap::from([("fly".to_string(), "x".to_string())]),
+        );
+        user.insert(
+            "form".to_string(),
+            BTreeMap::from([("save".to_string(), "ctrl-".to_string())]),
+        );
         let e = Keymap::new(&user).err().unwrap().to_string();
         assert!(e.contains("keys.queue.fly: unknown action"), "{e}");
         assert!(e.contains("keys.form.save: `ctrl-` is not a key"), "{e}");

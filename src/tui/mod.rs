@@ -20,8 +20,18 @@ use crate::i18n::Lang;
 pub fn build(ctx: &Ctx) -> Result<app::App> {
     let store = ctx.open_store()?;
     let keymap = keymap::Keymap::new(&ctx.config.keys)?;
-    let mut state = state::State::new(ctx.lang, ctx.operator.clone(), ctx.config.ui.site.clone(), ctx.clock.now());
-    state.category_names = ctx.config.categories.iter().map(|(k, r)| (k.clone(), r.name.clone())).collect();
+    let mut state = state::State::new(
+        ctx.lang,
+        ctx.operator.clone(),
+        ctx.config.ui.site.clone(),
+        ctx.clock.now(),
+    );
+    state.category_names = ctx
+        .config
+        .categories
+        .iter()
+        .map(|(k, r)| (k.clone(), r.name.clone()))
+        .collect();
     app::App::new(store, ctx.config.clone(), keymap, ctx.clock.clone(), state)
 }
 
@@ -31,7 +41,11 @@ pub fn run(cli: &Cli) -> Result<()> {
     ctx.lang = Lang::resolve(cli.lang.as_deref(), ctx.config.ui.language.as_deref());
     let _log = crate::logging::init();
     let mut app = build(&ctx)?;
-    tracing::info!(due = app.state.queue.all.len(), escalations = app.state.escalations.items.len(), "tui started");
+    tracing::info!(
+        due = app.state.queue.all.len(),
+        escalations = app.state.escalations.items.len(),
+        "tui started"
+    );
     let mut terminal = ratatui::init();
     let result = app.run(&mut terminal);
     ratatui::restore();

@@ -4,7 +4,9 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use tui_input::Input;
 
-use crate::domain::{Channel, DueState, EscalationState, NewRecord, Outcome, Record, ServiceEvent, TaskId};
+use crate::domain::{
+    Channel, DueState, EscalationState, NewRecord, Outcome, Record, ServiceEvent, TaskId,
+};
 use crate::i18n::Lang;
 use crate::store::{DueItem, EscalationView};
 
@@ -52,7 +54,9 @@ impl Queue {
             .filter(|(_, d)| self.state.is_none_or(|s| d.state == s))
             .filter(|(_, d)| {
                 needle.is_empty()
-                    || [&d.customer, &d.unit, &d.event_ref, &d.matter].iter().any(|f| f.to_lowercase().contains(&needle))
+                    || [&d.customer, &d.unit, &d.event_ref, &d.matter]
+                        .iter()
+                        .any(|f| f.to_lowercase().contains(&needle))
             })
             .map(|(i, _)| i)
             .collect();
@@ -63,8 +67,16 @@ impl Queue {
     }
 
     pub fn counts(&self) -> (usize, usize) {
-        let overdue = self.all.iter().filter(|d| d.state == DueState::Overdue).count();
-        let today = self.all.iter().filter(|d| d.state == DueState::DueToday).count();
+        let overdue = self
+            .all
+            .iter()
+            .filter(|d| d.state == DueState::Overdue)
+            .count();
+        let today = self
+            .all
+            .iter()
+            .filter(|d| d.state == DueState::DueToday)
+            .count();
         (overdue, today)
     }
 }
@@ -185,7 +197,10 @@ impl Escalations {
     }
 
     pub fn open_count(&self) -> usize {
-        self.items.iter().filter(|x| x.state != EscalationState::Closed).count()
+        self.items
+            .iter()
+            .filter(|x| x.state != EscalationState::Closed)
+            .count()
     }
 }
 

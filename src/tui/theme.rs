@@ -36,6 +36,9 @@ pub fn style(role: Role) -> Style {
         Role::Info => c(base, Color::Green),
         Role::Field => c(base, Color::Gray),
         Role::FieldFocused => base.add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
-        Role::Chosen => c(base.add_modifier(Modifier::BOLD | Modifier::REVERSED), Color::Green),
+        Role::Chosen => c(
+            base.add_modifier(Modifier::BOLD | Modifier::REVERSED),
+            Color::Green,
+        ),
     }
 }

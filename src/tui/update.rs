@@ -29,7 +29,11 @@ pub enum Effect {
 /// an unbound printable key falls through to the focused text field.
 pub fn route(state: &State, keymap: &Keymap, e: &KeyEvent) -> Option<Action> {
     let key = Key::from_event(e);
-    let plain_char = match (key.code, key.mods.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)) {
+    let plain_char = match (
+        key.code,
+        key.mods
+            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT),
+    ) {
         (KeyCode::Char(c), false) => Some(c),
         _ => None,
     };
@@ -69,16 +73,21 @@ pub fn route(state: &State, keymap: &Keymap, e: &KeyEvent) -> Option<Action> {
         }
         if field.is_some_and(Field::is_text)
             && let Some(a) = text_action(key.code, None).filter(|_| key.mods.is_empty())
-                && !matches!(key.code, KeyCode::Up | KeyCode::Down) {
-                    return Some(a);
-                }
-        return keymap.lookup(Context::Form, key).or_else(|| keymap.lookup(Context::Global, key));
+            && !matches!(key.code, KeyCode::Up | KeyCode::Down)
+        {
+            return Some(a);
+        }
+        return keymap
+            .lookup(Context::Form, key)
+            .or_else(|| keymap.lookup(Context::Global, key));
     }
     let ctx = match state.focus {
         Focus::Escalations => Context::Escalations,
         Focus::Queue | Focus::Record => Context::Queue,
     };
-    keymap.lookup(ctx, key).or_else(|| keymap.lookup(Context::Global, key))
+    keymap
+        .lookup(ctx, key)
+        .or_else(|| keymap.lookup(Context::Global, key))
 }
 
 fn text_action(code: KeyCode, plain_char: Option<char>) -> Option<Action> {
@@ -116,10 +125,12 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
     if state.queue.searching {
         return update_search(state, action);
     }
-    if state.focus == Focus::Record && state.form.is_some()
-        && let Some(effects) = update_form(state, action) {
-            return effects;
-        }
+    if state.focus == Focus::Record
+        && state.form.is_some()
+        && let Some(effects) = update_form(state, action)
+    {
+        return effects;
+    }
     match action {
         Action::Quit => {
             if state.form.as_ref().is_some_and(|f| f.dirty) {
@@ -127,7 +138,11 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 Vec::new()
             } else {
                 state.quit = true;
-                state.form.take().map(|f| vec![Effect::Release(f.task_id)]).unwrap_or_default()
+                state
+                    .form
+                    .take()
+                    .map(|f| vec![Effect::Release(f.task_id)])
+                    .unwrap_or_default()
             }
         }
         Action::Help => {
@@ -136,9 +151,16 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::Refresh => vec![Effect::Reload],
         Action::FocusNext | Action::FocusPrev => {
-            let i = Focus::ORDER.iter().position(|f| *f == state.focus).unwrap_or(0);
+            let i = Focus::ORDER
+                .iter()
+                .position(|f| *f == state.focus)
+                .unwrap_or(0);
             let n = Focus::ORDER.len();
-            let j = if action == Action::FocusNext { (i + 1) % n } else { (i + n - 1) % n };
+            let j = if action == Action::FocusNext {
+                (i + 1) % n
+            } else {
+                (i + n - 1) % n
+            };
             state.focus = Focus::ORDER[j];
             Vec::new()
         }
@@ -222,16 +244,33 @@ fn update_form(state: &mut State, action: Action) -> Option<Vec<Effect>> {
             return Some(vec![Effect::Release(id)]);
         }
         Action::NextField | Action::PrevField => {
-            let i = Field::ORDER.iter().position(|f| *f == form.field).unwrap_or(0);
+            let i = Field::ORDER
+                .iter()
+                .position(|f| *f == form.field)
+                .unwrap_or(0);
             let n = Field::ORDER.len();
-            form.field = Field::ORDER[if action == Action::NextField { (i + 1) % n } else { (i + n - 1) % n }];
+            form.field = Field::ORDER[if action == Action::NextField {
+                (i + 1) % n
+            } else {
+                (i + n - 1) % n
+            }];
         }
         Action::AttemptMenu => state.overlay = Some(Overlay::AttemptMenu(form.task_id)),
         Action::LogAttempt(r) => return Some(vec![Effect::Attempt(form.task_id, r)]),
         Action::Choose(n) => {
             match form.field {
-                Field::Outcome => form.outcome = Outcome::ALL.get(usize::from(n) - 1).copied().or(form.outcome),
-                Field::Channel => form.channel = Channel::ALL.get(usize::from(n) - 1).copied().unwrap_or(form.channel),
+                Field::Outcome => {
+                    form.outcome = Outcome::ALL
+                        .get(usize::from(n) - 1)
+                        .copied()
+                        .or(form.outcome)
+                }
+                Field::Channel => {
+                    form.channel = Channel::ALL
+                        .get(usize::from(n) - 1)
+                        .copied()
+                        .unwrap_or(form.channel)
+                }
                 Field::Quality => form.quality = Some(n),
                 Field::Effect => form.effect = Some(n),
                 _ => {}
@@ -243,30 +282,57 @@ fn update_form(state: &mut State, action: Action) -> Option<Vec<Effect>> {
             form.dirty = true;
         }
         Action::Left | Action::Right if !form.field.is_text() => {
-            let step = |i: usize, n: usize| if action == Action::Right { (i + 1) % n } else { (i + n - 1) % n };
+            let step = |i: usize, n: usize| {
+                if action == Action::Right {
+                    (i + 1) % n
+                } else {
+                    (i + n - 1) % n
+                }
+            };
             match form.field {
                 Field::Outcome => {
-                    let i = form.outcome.and_then(|o| Outcome::ALL.iter().position(|x| *x == o)).unwrap_or(0);
+                    let i = form
+                        .outcome
+                        .and_then(|o| Outcome::ALL.iter().position(|x| *x == o))
+                        .unwrap_or(0);
                     form.outcome = Some(Outcome::ALL[step(i, Outcome::ALL.len())]);
                 }
                 Field::Channel => {
-                    let i = Channel::ALL.iter().position(|x| *x == form.channel).unwrap_or(0);
+                    let i = Channel::ALL
+                        .iter()
+                        .position(|x| *x == form.channel)
+                        .unwrap_or(0);
                     form.channel = Channel::ALL[step(i, Channel::ALL.len())];
                 }
                 Field::Quality | Field::Effect => {
-                    let v = if form.field == Field::Quality { &mut form.quality } else { &mut form.effect };
+                    let v = if form.field == Field::Quality {
+                        &mut form.quality
+                    } else {
+                        &mut form.effect
+                    };
                     let cur = v.unwrap_or(3);
-                    *v = Some(if action == Action::Right { (cur % 5) + 1 } else { (cur + 3) % 5 + 1 });
+                    *v = Some(if action == Action::Right {
+                        (cur % 5) + 1
+                    } else {
+                        (cur + 3) % 5 + 1
+                    });
                 }
                 _ => {}
             }
             form.dirty = true;
         }
-        a @ (Action::Char(_) | Action::Backspace | Action::Delete | Action::Left | Action::Right | Action::Home | Action::End) => {
+        a @ (Action::Char(_)
+        | Action::Backspace
+        | Action::Delete
+        | Action::Left
+        | Action::Right
+        | Action::Home
+        | Action::End) => {
             if let Some(input) = form.input_mut()
-                && edit(input, a) {
-                    form.dirty = true;
-                }
+                && edit(input, a)
+            {
+                form.dirty = true;
+            }
         }
         _ => return None,
     }
@@ -281,20 +347,26 @@ fn update_queue(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Up => q.selected = q.selected.saturating_sub(1),
         Action::Down => q.selected = (q.selected + 1).min(len.saturating_sub(1)),
         Action::PageUp => q.selected = q.selected.saturating_sub(state.page.max(1)),
-        Action::PageDown => q.selected = (q.selected + state.page.max(1)).min(len.saturating_sub(1)),
+        Action::PageDown => {
+            q.selected = (q.selected + state.page.max(1)).min(len.saturating_sub(1))
+        }
         Action::Top => q.selected = 0,
         Action::Bottom => q.selected = len.saturating_sub(1),
         Action::Search => {
             q.searching = true;
         }
         Action::Back
-            if (!q.search.value().is_empty() || q.site.is_some() || q.category.is_some() || q.state.is_some()) => {
-                q.search.reset();
-                q.site = None;
-                q.category = None;
-                q.state = None;
-                q.refilter();
-            }
+            if (!q.search.value().is_empty()
+                || q.site.is_some()
+                || q.category.is_some()
+                || q.state.is_some()) =>
+        {
+            q.search.reset();
+            q.site = None;
+            q.category = None;
+            q.state = None;
+            q.refilter();
+        }
         Action::CycleSite => {
             let mut sites: Vec<&String> = q.all.iter().map(|d| &d.site).collect();
             sites.sort();
@@ -322,7 +394,10 @@ fn update_queue(state: &mut State, action: Action) -> Vec<Effect> {
             };
         }
         Action::NoAnswer => {
-            return q.current().map(|d| vec![Effect::Attempt(d.task_id, AttemptResult::NoAnswer)]).unwrap_or_default();
+            return q
+                .current()
+                .map(|d| vec![Effect::Attempt(d.task_id, AttemptResult::NoAnswer)])
+                .unwrap_or_default();
         }
         Action::AttemptMenu => {
             if let Some(d) = q.current() {
@@ -336,12 +411,20 @@ fn update_queue(state: &mut State, action: Action) -> Vec<Effect> {
             return Vec::new();
         }
         Action::Dial => {
-            return q.current().map(|d| vec![Effect::Dial(d.task_id)]).unwrap_or_default();
+            return q
+                .current()
+                .map(|d| vec![Effect::Dial(d.task_id)])
+                .unwrap_or_default();
         }
         Action::LoadDemo if state.total_events == 0 => return vec![Effect::LoadDemo],
         _ => {}
     }
-    if state.queue.selected != before || matches!(action, Action::CycleSite | Action::CycleCategory | Action::CycleState | Action::Back) {
+    if state.queue.selected != before
+        || matches!(
+            action,
+            Action::CycleSite | Action::CycleCategory | Action::CycleState | Action::Back
+        )
+    {
         state.revealed = None;
         return detail_effect(state);
     }
@@ -358,7 +441,9 @@ fn cycle<'a, T: PartialEq>(values: &[&'a T], current: Option<&T>) -> Option<&'a 
 
 fn detail_effect(state: &State) -> Vec<Effect> {
     match state.queue.current() {
-        Some(d) if state.detail.as_ref().is_none_or(|x| x.task_id != d.task_id) => vec![Effect::LoadDetail(d.task_id)],
+        Some(d) if state.detail.as_ref().is_none_or(|x| x.task_id != d.task_id) => {
+            vec![Effect::LoadDetail(d.task_id)]
+        }
         _ => Vec::new(),
     }
 }
@@ -370,7 +455,9 @@ fn update_escalations(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Up => x.selected = x.selected.saturating_sub(1),
         Action::Down => x.selected = (x.selected + 1).min(len.saturating_sub(1)),
         Action::PageUp => x.selected = x.selected.saturating_sub(state.page.max(1)),
-        Action::PageDown => x.selected = (x.selected + state.page.max(1)).min(len.saturating_sub(1)),
+        Action::PageDown => {
+            x.selected = (x.selected + state.page.max(1)).min(len.saturating_sub(1))
+        }
         Action::Top => x.selected = 0,
         Action::Bottom => x.selected = len.saturating_sub(1),
         Action::Open => {

@@ -20,21 +20,37 @@ pub const WIDE: u16 = 120;
 pub fn draw(f: &mut Frame, state: &mut State, keymap: &Keymap, config: &Config) {
     let area = f.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-        let text = crate::i18n::fill(state.t("ui.too_small"), &[("w", &area.width), ("h", &area.height), ("mw", &MIN_WIDTH), ("mh", &MIN_HEIGHT)]);
-        f.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }).style(style(Role::Error)), area);
+        let text = crate::i18n::fill(
+            state.t("ui.too_small"),
+            &[
+                ("w", &area.width),
+                ("h", &area.height),
+                ("mw", &MIN_WIDTH),
+                ("mh", &MIN_HEIGHT),
+            ],
+        );
+        f.render_widget(
+            Paragraph::new(text)
+                .wrap(Wrap { trim: true })
+                .style(style(Role::Error)),
+            area,
+        );
         return;
     }
     state.wide = area.width >= WIDE;
     let [main, status] = Layout::vertical([Constraint::Min(10), Constraint::Length(2)]).areas(area);
     if state.wide {
-        let [top, bottom] = Layout::vertical([Constraint::Percentage(68), Constraint::Percentage(32)]).areas(main);
-        let [left, right] = Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(top);
+        let [top, bottom] =
+            Layout::vertical([Constraint::Percentage(68), Constraint::Percentage(32)]).areas(main);
+        let [left, right] =
+            Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(top);
         state.page = usize::from(left.height.saturating_sub(3)).max(1);
         panes::queue::draw(f, left, state);
         panes::record::draw(f, right, state, config);
         panes::escalations::draw(f, bottom, state);
     } else {
-        let [tabs, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(5)]).areas(main);
+        let [tabs, body] =
+            Layout::vertical([Constraint::Length(1), Constraint::Min(5)]).areas(main);
         draw_tabs(f, tabs, state);
         state.page = usize::from(body.height.saturating_sub(3)).max(1);
         match state.focus {
@@ -49,8 +65,16 @@ pub fn draw(f: &mut Frame, state: &mut State, keymap: &Keymap, config: &Config) 
 
 fn draw_tabs(f: &mut Frame, area: Rect, state: &State) {
     let mut spans = Vec::new();
-    for (focus, key) in [(Focus::Queue, "pane.queue"), (Focus::Record, "pane.record"), (Focus::Escalations, "pane.escalations")] {
-        let s = if focus == state.focus { style(Role::Selected) } else { style(Role::Muted) };
+    for (focus, key) in [
+        (Focus::Queue, "pane.queue"),
+        (Focus::Record, "pane.record"),
+        (Focus::Escalations, "pane.escalations"),
+    ] {
+        let s = if focus == state.focus {
+            style(Role::Selected)
+        } else {
+            style(Role::Muted)
+        };
         spans.push(Span::styled(format!(" {} ", state.t(key)), s));
         spans.push(Span::raw(" "));
     }
@@ -61,7 +85,11 @@ fn draw_tabs(f: &mut Frame, area: Rect, state: &State) {
 pub fn pane_block(title: String, focused: bool) -> Block<'static> {
     Block::default()
         .borders(Borders::ALL)
-        .border_style(style(if focused { Role::FocusedBorder } else { Role::Border }))
+        .border_style(style(if focused {
+            Role::FocusedBorder
+        } else {
+            Role::Border
+        }))
         .title(Span::styled(title, style(Role::Title)))
 }
 
@@ -69,7 +97,12 @@ pub fn pane_block(title: String, focused: bool) -> Block<'static> {
 pub fn centered(f: &mut Frame, area: Rect, w: u16, h: u16) -> Rect {
     let w = w.min(area.width);
     let h = h.min(area.height);
-    let r = Rect::new(area.x + (area.width - w) / 2, area.y + (area.height - h) / 2, w, h);
+    let r = Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    );
     f.render_widget(Clear, r);
     r
 }
@@ -77,7 +110,10 @@ pub fn centered(f: &mut Frame, area: Rect, w: u16, h: u16) -> Rect {
 pub fn split_h(area: Rect, left_pct: u16) -> [Rect; 2] {
     Layout::default()
         .direction(Direction::Horizontal)
-        .constraints([Constraint::Percentage(left_pct), Constraint::Percentage(100 - left_pct)])
+        .constraints([
+            Constraint::Percentage(left_pct),
+            Constraint::Percentage(100 - left_pct),
+        ])
         .split(area)
         .as_ref()
         .try_into()

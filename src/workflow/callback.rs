@@ -18,6 +18,8 @@ pub struct AttemptDone {
     pub max_attempts: u32,
     /// The task reached the maximum and is now `unreachable`.
     pub unreachable: bool,
+    /// The event selected in its place to keep the month's reached share at the rate.
+    pub substitute: Option<String>,
 }
 
 /// What saving a record did.
@@ -107,7 +109,7 @@ pub fn attempt(
     operator: &str,
     now: NaiveDateTime,
 ) -> Result<AttemptDone> {
-    let (task, _, rule) = workable(tx, config, id, operator, now)?;
+    let (task, event, rule) = workable(tx, config, id, operator, now)?;
     check_channel(rule, channel)?;
     tx.insert_attempt(&AttemptInsert {
         task_id: task.id,
@@ -120,15 +122,67 @@ pub fn attempt(
     })?;
     let attempts = tx.count_attempt(task.id)?;
     let unreachable = attempts >= rule.max_attempts;
+    let mut substitute = None;
     if unreachable {
         tx.close_task(task.id, TaskState::Unreachable, now)?;
+        substitute = top_up(tx, config, &event, rule, now)?;
     }
     Ok(AttemptDone {
         task_id: task.id,
         attempts,
         max_attempts: rule.max_attempts,
         unreachable,
+        substitute,
     })
+}
+
+/// When an unreachable call-back leaves its cohort (site × category × month) short of the
+/// required rate of reached customers, selects a substitute: the newest unselected event of the
+/// same cohort whose windows are all still open. Returns its ref.
+fn top_up(
+    tx: &Tx<'_>,
+    config: &Config,
+    event: &ServiceEvent,
+    rule: &CategoryRule,
+    now: NaiveDateTime,
+) -> Result<Option<String>> {
+    if rule.rate >= 1.0 {
+        return Ok(None);
+    }
+    let ev = &event.event;
+    let cohort = crate::rules::Cohort {
+        site: ev.site.clone(),
+        category: ev.category.clone(),
+        month: ev.completed_at.format("%Y-%m").to_string(),
+    };
+    let (events, selected, unreachable) = tx.cohort_reach(&cohort)?;
+    let needed = (rule.rate * events as f64 - 1e-9).ceil() as u64;
+    if selected.saturating_sub(unreachable) >= needed {
+        return Ok(None);
+    }
+    let Some((key, _)) = config.category(&ev.category) else {
+        return Ok(None);
+    };
+    for candidate in tx.unselected_events(&cohort, 200)? {
+        let c = &candidate.event;
+        let windows = crate::rules::windows_for(
+            key,
+            rule,
+            c.completed_at.date(),
+            c.contract_start.zip(c.contract_end),
+        );
+        if windows.is_ok_and(|ws| ws.iter().all(|w| w.due >= now.date())) {
+            let reason = format!(
+                "top-up: replaces {} (unreachable), keeping the month's reached share at {:.0}%",
+                ev.reference,
+                rule.rate * 100.0
+            );
+            tx.select_event(candidate.id, &reason)?;
+            super::intake::create_tasks(tx, config, candidate.id, c, candidate.repeat_count)?;
+            return Ok(Some(c.reference.clone()));
+        }
+    }
+    Ok(None)
 }
 
 /// Saves the record of a call-back that reached the customer and completes the task. An

@@ -76,6 +76,36 @@ pub fn check_event(config: &Config, e: &NewEvent) -> Vec<(&'static str, String)>
     out
 }
 
+/// Makes the call-back tasks of a selected event, one per window of its category.
+pub(crate) fn create_tasks(
+    tx: &Tx<'_>,
+    config: &Config,
+    event_id: crate::domain::EventId,
+    event: &NewEvent,
+    repeat_count: u32,
+) -> Result<usize> {
+    let (key, rule) = config.category(&event.category).ok_or_else(|| {
+        crate::error::BadInput::new(format!("unknown category `{}`", event.category))
+    })?;
+    let contract = event.contract_start.zip(event.contract_end);
+    let windows = rules::windows_for(key, rule, event.completed_at.date(), contract)
+        .map_err(crate::error::BadInput::new)?;
+    let role = rules::role_for(rule, event.major);
+    for w in &windows {
+        tx.insert_task(&TaskInsert {
+            event_id,
+            kind: w.kind,
+            opens: w.opens,
+            due: w.due,
+            role,
+            rule: &w.rule,
+            rules_version: &config.version,
+            repeat_count,
+        })?;
+    }
+    Ok(windows.len())
+}
+
 /// Why an event already stored was not taken again.
 #[derive(Debug, Clone, Serialize)]
 pub struct Conflict {
@@ -163,9 +193,25 @@ impl<'c> Intake<'c> {
             Some(c) => *c,
             None => tx.cohort_count(&cohort)?,
         };
-        let selection = rules::choose(&event.reference, rule.rate, event.major, count, None);
+        let since = self
+            .config
+            .repeats
+            .lookback
+            .negated()
+            .apply(event.completed_at.date())
+            .map_or(event.completed_at, crate::clock::start_of);
+        let repeat_count = tx.repeat_count(&event, since)?;
+        let forced = self.forced_reason(tx, &event, rule, repeat_count)?;
+        let selection = rules::choose(
+            &event.reference,
+            rule.rate,
+            event.major,
+            count,
+            forced.as_deref(),
+        );
         let event_id = tx.insert_event(&EventInsert {
             event: &event,
+            repeat_count,
             selected: selection.selected,
             selection_reason: &selection.reason,
             imported_at: self.now,
@@ -177,28 +223,41 @@ impl<'c> Intake<'c> {
                 selected: count.selected + u64::from(selection.selected),
             },
         );
-        let mut tasks = 0;
-        if selection.selected {
-            let contract = event.contract_start.zip(event.contract_end);
-            let windows = rules::windows_for(key, rule, event.completed_at.date(), contract)
-                .map_err(crate::error::BadInput::new)?;
-            let role = rules::role_for(rule, event.major);
-            for w in &windows {
-                tx.insert_task(&TaskInsert {
-                    event_id,
-                    kind: w.kind,
-                    opens: w.opens,
-                    due: w.due,
-                    role,
-                    rule: &w.rule,
-                    rules_version: &self.config.version,
-                })?;
-                tasks += 1;
-            }
-        }
+        let tasks = if selection.selected {
+            create_tasks(tx, self.config, event_id, &event, repeat_count)?
+        } else {
+            0
+        };
         Ok(IntakeResult::Imported {
             selected: selection.selected,
             tasks,
         })
+    }
+
+    /// Why the event must be called back whatever the sampling says, if it must: a repeat at or
+    /// past the category's threshold, or a customer left unsatisfied last time.
+    fn forced_reason(
+        &self,
+        tx: &Tx<'_>,
+        e: &NewEvent,
+        rule: &crate::config::CategoryRule,
+        repeats: u32,
+    ) -> Result<Option<String>> {
+        if let Some(at) = rule.repeat_select_at.filter(|at| repeats + 1 >= *at) {
+            return Ok(Some(format!(
+                "repeat: {} events on `{}` within {} (always called back from {at} on)",
+                repeats + 1,
+                e.matter,
+                self.config.repeats.lookback
+            )));
+        }
+        if self.config.repeats.select_after_unsatisfied
+            && tx.last_outcome(e)?.as_deref() == Some("unsatisfied")
+        {
+            return Ok(Some(
+                "last call-back of this customer was unsatisfied".into(),
+            ));
+        }
+        Ok(None)
     }
 }

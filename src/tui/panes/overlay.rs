@@ -12,7 +12,9 @@ use crate::tui::theme::{Role, style};
 use crate::tui::view::{centered, muted, pane_block, plain};
 
 pub fn draw(f: &mut Frame, area: Rect, state: &State, keymap: &Keymap) {
-    let Some(overlay) = &state.overlay else { return };
+    let Some(overlay) = &state.overlay else {
+        return;
+    };
     match overlay {
         Overlay::Help => help(f, area, state, keymap),
         Overlay::AttemptMenu(task) => {
@@ -20,7 +22,17 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, keymap: &Keymap) {
             let mut lines: Vec<Line> = AttemptResult::ALL
                 .iter()
                 .enumerate()
-                .map(|(i, a)| Line::from(format!(" {}  {}", i + 1, if state.lang == Lang::Zh { a.zh() } else { a.code() })))
+                .map(|(i, a)| {
+                    Line::from(format!(
+                        " {}  {}",
+                        i + 1,
+                        if state.lang == Lang::Zh {
+                            a.zh()
+                        } else {
+                            a.code()
+                        }
+                    ))
+                })
                 .collect();
             lines.push(Line::from(muted(" Esc")));
             let title = fill(state.t("ui.attempt_title"), &[("task", task)]);
@@ -28,9 +40,14 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, keymap: &Keymap) {
         }
         Overlay::ConfirmDiscard(then) => {
             let r = centered(f, area, 44, 4);
-            let key = if *then == ThenDo::Quit { "ui.confirm_quit" } else { "ui.confirm_discard" };
+            let key = if *then == ThenDo::Quit {
+                "ui.confirm_quit"
+            } else {
+                "ui.confirm_discard"
+            };
             f.render_widget(
-                Paragraph::new(vec![Line::from(state.t(key)), Line::from(muted("y / n"))]).block(pane_block(state.t("ui.confirm").to_string(), true)),
+                Paragraph::new(vec![Line::from(state.t(key)), Line::from(muted("y / n"))])
+                    .block(pane_block(state.t("ui.confirm").to_string(), true)),
                 r,
             );
         }
@@ -39,18 +56,30 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, keymap: &Keymap) {
 }
 
 fn help(f: &mut Frame, area: Rect, state: &State, keymap: &Keymap) {
-    let r = centered(f, area, area.width.saturating_sub(8).min(90), area.height.saturating_sub(2));
+    let r = centered(
+        f,
+        area,
+        area.width.saturating_sub(8).min(90),
+        area.height.saturating_sub(2),
+    );
     let mut lines = Vec::new();
     let mut last = None;
     for b in &keymap.bindings {
         if last != Some(b.context) {
-            lines.push(Line::from(Span::styled(state.t(&format!("help.{}", b.context.name())).to_string(), style(Role::Title))));
+            lines.push(Line::from(Span::styled(
+                state.t(&format!("help.{}", b.context.name())).to_string(),
+                style(Role::Title),
+            )));
             last = Some(b.context);
         }
         let keys: Vec<String> = b.keys.iter().map(|k| k.label()).collect();
         lines.push(Line::from(vec![
             plain(format!("  {:<18}", keys.join(" / "))),
-            plain(state.t(&format!("key.{}.{}", b.context.name(), b.name)).to_string()),
+            plain(
+                state
+                    .t(&format!("key.{}.{}", b.context.name(), b.name))
+                    .to_string(),
+            ),
         ]));
     }
     let title = state.t("ui.help_title").to_string();
@@ -70,26 +99,53 @@ fn help(f: &mut Frame, area: Rect, state: &State, keymap: &Keymap) {
 }
 
 fn escalation(f: &mut Frame, area: Rect, state: &State) {
-    let r = centered(f, area, area.width.saturating_sub(10).min(100), area.height.saturating_sub(4).min(20));
+    let r = centered(
+        f,
+        area,
+        area.width.saturating_sub(10).min(100),
+        area.height.saturating_sub(4).min(20),
+    );
     let zh = state.lang == Lang::Zh;
     let mut lines = Vec::new();
     if let Some((x, record, event)) = &state.escalation_detail {
         lines.push(Line::from(vec![
             Span::styled(sanitize(&x.event_ref), style(Role::Title)),
-            plain(format!("  R{}  {}  {} {}", x.round, if zh { x.state.zh() } else { x.state.code() }, state.t("col.deadline"), x.deadline)),
+            plain(format!(
+                "  R{}  {}  {} {}",
+                x.round,
+                if zh { x.state.zh() } else { x.state.code() },
+                state.t("col.deadline"),
+                x.deadline
+            )),
         ]));
-        lines.push(Line::from(format!("{}  {}  {}", sanitize(&x.customer), sanitize(&x.unit), mask_phone(&x.phone))));
+        lines.push(Line::from(format!(
+            "{}  {}  {}",
+            sanitize(&x.customer),
+            sanitize(&x.unit),
+            mask_phone(&x.phone)
+        )));
         if let Some(e) = event {
             let ev = &e.event;
-            lines.push(Line::from(vec![muted(format!("{} ", state.t("label.matter"))), plain(sanitize(&ev.matter)), muted(format!("  {} ", state.t("label.completed"))), plain(crate::clock::fmt_datetime(ev.completed_at))]));
-            lines.push(Line::from(vec![muted(format!("{} ", state.t("label.summary"))), plain(sanitize(&ev.summary))]));
+            lines.push(Line::from(vec![
+                muted(format!("{} ", state.t("label.matter"))),
+                plain(sanitize(&ev.matter)),
+                muted(format!("  {} ", state.t("label.completed"))),
+                plain(crate::clock::fmt_datetime(ev.completed_at)),
+            ]));
+            lines.push(Line::from(vec![
+                muted(format!("{} ", state.t("label.summary"))),
+                plain(sanitize(&ev.summary)),
+            ]));
         }
         if let Some(rec) = record {
             let r = &rec.record;
             lines.push(Line::from(""));
             lines.push(Line::from(vec![
                 muted(format!("{} ", state.t("form.outcome"))),
-                Span::styled(if zh { r.outcome.zh() } else { r.outcome.code() }.to_string(), style(Role::Overdue)),
+                Span::styled(
+                    if zh { r.outcome.zh() } else { r.outcome.code() }.to_string(),
+                    style(Role::Overdue),
+                ),
                 muted(format!("  {} ", state.t("form.channel"))),
                 plain(if zh { r.channel.zh() } else { r.channel.code() }),
                 muted(format!("  {} ", state.t("form.quality"))),
@@ -97,11 +153,27 @@ fn escalation(f: &mut Frame, area: Rect, state: &State) {
                 muted(format!("  {} ", state.t("form.effect"))),
                 plain(r.effect.map_or("—".into(), |v| v.to_string())),
             ]));
-            for (key, text) in [("form.shortcomings", &r.shortcomings), ("form.suggestions", &r.suggestions), ("form.note", &r.note)] {
-                lines.push(Line::from(vec![muted(format!("{} ", state.t(key))), plain(sanitize(text))]));
+            for (key, text) in [
+                ("form.shortcomings", &r.shortcomings),
+                ("form.suggestions", &r.suggestions),
+                ("form.note", &r.note),
+            ] {
+                lines.push(Line::from(vec![
+                    muted(format!("{} ", state.t(key))),
+                    plain(sanitize(text)),
+                ]));
             }
-            lines.push(Line::from(muted(format!("{} · {}", sanitize(&rec.operator), crate::clock::fmt_datetime(rec.recorded_at)))));
+            lines.push(Line::from(muted(format!(
+                "{} · {}",
+                sanitize(&rec.operator),
+                crate::clock::fmt_datetime(rec.recorded_at)
+            ))));
         }
     }
-    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(pane_block(state.t("ui.escalation_title").to_string(), true)), r);
+    f.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(pane_block(state.t("ui.escalation_title").to_string(), true)),
+        r,
+    );
 }

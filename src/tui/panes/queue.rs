@@ -15,7 +15,15 @@ const WIDTHS: [u16; 8] = [6, 12, 8, 10, 12, 11, 4, 10];
 pub fn draw(f: &mut Frame, area: Rect, state: &State) {
     let q = &state.queue;
     let (overdue, today) = q.counts();
-    let mut title = fill(state.t("pane.queue_title"), &[("overdue", &overdue), ("today", &today), ("shown", &q.shown.len()), ("all", &q.all.len())]);
+    let mut title = fill(
+        state.t("pane.queue_title"),
+        &[
+            ("overdue", &overdue),
+            ("today", &today),
+            ("shown", &q.shown.len()),
+            ("all", &q.all.len()),
+        ],
+    );
     let filters: Vec<String> = [
         q.site.clone(),
         q.category.clone().map(|c| category_name(state, &c)),
@@ -32,81 +40,149 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State) {
     f.render_widget(block, area);
     let mut body = inner;
     if q.searching || !q.search.value().is_empty() {
-        let [search, rest] = ratatui::layout::Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(inner);
+        let [search, rest] =
+            ratatui::layout::Layout::vertical([Constraint::Length(1), Constraint::Min(1)])
+                .areas(inner);
         body = rest;
         let prompt = format!("/ {}", state.t("ui.search_prompt"));
         let value = crate::text::sanitize(q.search.value());
-        f.render_widget(Paragraph::new(Line::from(vec![muted(prompt.clone()), Span::raw(" "), Span::raw(value)])), search);
+        f.render_widget(
+            Paragraph::new(Line::from(vec![
+                muted(prompt.clone()),
+                Span::raw(" "),
+                Span::raw(value),
+            ])),
+            search,
+        );
         if q.searching {
-            let x = search.x + crate::text::width(&prompt) as u16 + 1 + q.search.visual_cursor() as u16;
+            let x =
+                search.x + crate::text::width(&prompt) as u16 + 1 + q.search.visual_cursor() as u16;
             f.set_cursor_position((x.min(search.right().saturating_sub(1)), search.y));
         }
     }
     if state.total_events == 0 {
-        let text = Text::from(state.t("ui.welcome").lines().map(|l| Line::from(l.to_string())).collect::<Vec<_>>());
+        let text = Text::from(
+            state
+                .t("ui.welcome")
+                .lines()
+                .map(|l| Line::from(l.to_string()))
+                .collect::<Vec<_>>(),
+        );
         f.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), body);
         return;
     }
     if q.shown.is_empty() {
-        f.render_widget(Paragraph::new(state.t("ui.queue_empty")).style(style(Role::Muted)), body);
+        f.render_widget(
+            Paragraph::new(state.t("ui.queue_empty")).style(style(Role::Muted)),
+            body,
+        );
         return;
     }
     let rows_fit = usize::from(body.height.saturating_sub(1)).max(1);
     // Only the visible window of rows is built: the selection stays in view.
-    let start = q.selected.saturating_sub(rows_fit - 1).min(q.shown.len().saturating_sub(rows_fit));
-    let header = Row::new(["col.state", "col.due", "col.category", "col.customer", "col.unit", "col.phone", "col.attempts", "col.flags"].map(|k| state.t(k)))
-        .style(style(Role::Muted));
-    let rows = q.shown.iter().enumerate().skip(start).take(rows_fit).map(|(pos, &i)| {
-        let d = &q.all[i];
-        let state_style = match d.state {
-            DueState::Overdue => style(Role::Overdue),
-            DueState::DueToday => style(Role::DueToday),
-            _ => ratatui::style::Style::default(),
-        };
-        let days = (d.due - state.now.date()).num_days();
-        let left = match d.state {
-            DueState::Overdue => fill(state.t("ui.days_over"), &[("n", &-days)]),
-            DueState::DueToday => state.t("ui.today").to_string(),
-            _ => fill(state.t("ui.days_left"), &[("n", &days)]),
-        };
-        let phone = if state.revealed == Some(d.task_id) { d.phone.clone() } else { mask_phone(&d.phone) };
-        let mut flags = Vec::new();
-        if d.major {
-            flags.push(state.t("flag.major").to_string());
-        }
-        if let (Some(by), Some(until)) = (&d.claimed_by, d.claimed_until)
-            && by != &state.operator && until > state.now {
-                flags.push(fill(state.t("flag.claimed"), &[("who", &crate::text::sanitize(by))]));
+    let start = q
+        .selected
+        .saturating_sub(rows_fit - 1)
+        .min(q.shown.len().saturating_sub(rows_fit));
+    let header = Row::new(
+        [
+            "col.state",
+            "col.due",
+            "col.category",
+            "col.customer",
+            "col.unit",
+            "col.phone",
+            "col.attempts",
+            "col.flags",
+        ]
+        .map(|k| state.t(k)),
+    )
+    .style(style(Role::Muted));
+    let rows = q
+        .shown
+        .iter()
+        .enumerate()
+        .skip(start)
+        .take(rows_fit)
+        .map(|(pos, &i)| {
+            let d = &q.all[i];
+            let state_style = match d.state {
+                DueState::Overdue => style(Role::Overdue),
+                DueState::DueToday => style(Role::DueToday),
+                _ => ratatui::style::Style::default(),
+            };
+            let days = (d.due - state.now.date()).num_days();
+            let left = match d.state {
+                DueState::Overdue => fill(state.t("ui.days_over"), &[("n", &-days)]),
+                DueState::DueToday => state.t("ui.today").to_string(),
+                _ => fill(state.t("ui.days_left"), &[("n", &days)]),
+            };
+            let phone = if state.revealed == Some(d.task_id) {
+                d.phone.clone()
+            } else {
+                mask_phone(&d.phone)
+            };
+            let mut flags = Vec::new();
+            if d.major {
+                flags.push(state.t("flag.major").to_string());
             }
-        let row = Row::new(vec![
-            Span::styled(due_label(state.lang, d.state).to_string(), state_style),
-            Span::raw(format!("{} {left}", d.due.format("%m-%d"))),
-            Span::raw(cell(&category_name(state, &d.category), WIDTHS[2] as usize)),
-            Span::raw(cell(&d.customer, WIDTHS[3] as usize)),
-            Span::raw(cell(&d.unit, WIDTHS[4] as usize)),
-            Span::raw(cell(&phone, WIDTHS[5] as usize)),
-            Span::raw(d.attempts.to_string()),
-            Span::styled(flags.join(" "), style(Role::Major)),
-        ]);
-        if pos == q.selected { row.style(style(Role::Selected)) } else { row }
-    });
-    let table = Table::new(rows, WIDTHS.map(Constraint::Length)).header(header).column_spacing(1);
+            if d.repeat_count > 0 {
+                flags.push(fill(
+                    state.t("flag.repeat"),
+                    &[("n", &(d.repeat_count + 1))],
+                ));
+            }
+            if let (Some(by), Some(until)) = (&d.claimed_by, d.claimed_until)
+                && by != &state.operator
+                && until > state.now
+            {
+                flags.push(fill(
+                    state.t("flag.claimed"),
+                    &[("who", &crate::text::sanitize(by))],
+                ));
+            }
+            let row = Row::new(vec![
+                Span::styled(due_label(state.lang, d.state).to_string(), state_style),
+                Span::raw(format!("{} {left}", d.due.format("%m-%d"))),
+                Span::raw(cell(&category_name(state, &d.category), WIDTHS[2] as usize)),
+                Span::raw(cell(&d.customer, WIDTHS[3] as usize)),
+                Span::raw(cell(&d.unit, WIDTHS[4] as usize)),
+                Span::raw(cell(&phone, WIDTHS[5] as usize)),
+                Span::raw(d.attempts.to_string()),
+                Span::styled(flags.join(" "), style(Role::Major)),
+            ]);
+            if pos == q.selected {
+                row.style(style(Role::Selected))
+            } else {
+                row
+            }
+        });
+    let table = Table::new(rows, WIDTHS.map(Constraint::Length))
+        .header(header)
+        .column_spacing(1);
     f.render_widget(table, body);
 }
 
 pub fn due_label(lang: Lang, s: DueState) -> &'static str {
-    crate::i18n::t(lang, match s {
-        DueState::Overdue => "due.overdue",
-        DueState::DueToday => "due.today",
-        DueState::Open => "due.open",
-        DueState::NotYetOpen => "due.later",
-    })
+    crate::i18n::t(
+        lang,
+        match s {
+            DueState::Overdue => "due.overdue",
+            DueState::DueToday => "due.today",
+            DueState::Open => "due.open",
+            DueState::NotYetOpen => "due.later",
+        },
+    )
 }
 
 /// The category's name in the UI language: the rule's Chinese name, or its key in English.
 pub fn category_name(state: &State, key: &str) -> String {
     match state.lang {
         Lang::En => key.replace('_', " "),
-        Lang::Zh => state.category_names.get(key).cloned().unwrap_or_else(|| key.to_string()),
+        Lang::Zh => state
+            .category_names
+            .get(key)
+            .cloned()
+            .unwrap_or_else(|| key.to_string()),
     }
 }

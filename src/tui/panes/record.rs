@@ -14,29 +14,55 @@ use crate::tui::theme::{Role, style};
 use crate::tui::view::{muted, pane_block, plain, split_h};
 
 pub fn draw(f: &mut Frame, area: Rect, state: &State, _config: &Config) {
-    let block = pane_block(state.t("pane.record").to_string(), state.focus == Focus::Record);
+    let block = pane_block(
+        state.t("pane.record").to_string(),
+        state.focus == Focus::Record,
+    );
     let inner = block.inner(area);
     f.render_widget(block, area);
     let Some(d) = &state.detail else {
-        f.render_widget(Paragraph::new(state.t("ui.no_selection")).style(style(Role::Muted)), inner);
+        f.render_widget(
+            Paragraph::new(state.t("ui.no_selection")).style(style(Role::Muted)),
+            inner,
+        );
         return;
     };
     let ev = &d.event.event;
-    let phone = if state.revealed == Some(d.task_id) { ev.phone.clone() } else { mask_phone(&ev.phone) };
+    let phone = if state.revealed == Some(d.task_id) {
+        ev.phone.clone()
+    } else {
+        mask_phone(&ev.phone)
+    };
     let mut context = vec![
         Line::from(vec![
             Span::styled(sanitize(&ev.reference), style(Role::Title)),
             plain(format!("  {}", category_name(state, &ev.category))),
-            if ev.major { Span::styled(format!(" {}", state.t("flag.major")), style(Role::Major)) } else { plain("") },
+            if ev.major {
+                Span::styled(format!(" {}", state.t("flag.major")), style(Role::Major))
+            } else {
+                plain("")
+            },
             muted(format!("  {}", sanitize(&ev.site))),
         ]),
         Line::from(vec![
-            plain(format!("{}  {}  ", sanitize(&ev.customer), sanitize(&ev.unit))),
+            plain(format!(
+                "{}  {}  ",
+                sanitize(&ev.customer),
+                sanitize(&ev.unit)
+            )),
             plain(phone),
             muted(format!("  {}", sanitize(&ev.department))),
         ]),
-        Line::from(vec![muted(format!("{} ", state.t("label.matter"))), plain(sanitize(&ev.matter)), muted(format!("  {} ", state.t("label.completed"))), plain(crate::clock::fmt_datetime(ev.completed_at))]),
-        Line::from(vec![muted(format!("{} ", state.t("label.summary"))), plain(sanitize(&ev.summary))]),
+        Line::from(vec![
+            muted(format!("{} ", state.t("label.matter"))),
+            plain(sanitize(&ev.matter)),
+            muted(format!("  {} ", state.t("label.completed"))),
+            plain(crate::clock::fmt_datetime(ev.completed_at)),
+        ]),
+        Line::from(vec![
+            muted(format!("{} ", state.t("label.summary"))),
+            plain(sanitize(&ev.summary)),
+        ]),
         Line::from(vec![
             muted(format!("{} ", state.t("label.window"))),
             plain(format!("{} .. {}", d.window.0, d.window.1)),
@@ -50,7 +76,10 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, _config: &Config) {
         .related
         .iter()
         .map(|(e, r)| {
-            let outcome = r.as_ref().map(|r| outcome_label(state, r.record.outcome).to_string()).unwrap_or_else(|| "—".into());
+            let outcome = r
+                .as_ref()
+                .map(|r| outcome_label(state, r.record.outcome).to_string())
+                .unwrap_or_else(|| "—".into());
             Line::from(vec![
                 muted(format!("{} ", e.event.completed_at.format("%Y-%m-%d"))),
                 plain(format!("{} ", category_name(state, &e.event.category))),
@@ -73,16 +102,36 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, _config: &Config) {
         Some(form) if form.task_id == d.task_id => draw_form(f, form_area, state, form),
         _ => {
             let hint = fill(state.t("ui.open_hint"), &[]);
-            f.render_widget(Paragraph::new(hint).style(style(Role::Muted)).wrap(Wrap { trim: true }), form_area);
+            f.render_widget(
+                Paragraph::new(hint)
+                    .style(style(Role::Muted))
+                    .wrap(Wrap { trim: true }),
+                form_area,
+            );
         }
     }
-    let mut script = vec![Line::from(Span::styled(state.t("label.script").to_string(), style(Role::Title)))];
-    script.extend(d.script.iter().enumerate().map(|(i, q)| Line::from(format!("{}、{}", i + 1, sanitize(q)))));
-    f.render_widget(Paragraph::new(script).wrap(Wrap { trim: true }), script_area);
+    let mut script = vec![Line::from(Span::styled(
+        state.t("label.script").to_string(),
+        style(Role::Title),
+    ))];
+    script.extend(
+        d.script
+            .iter()
+            .enumerate()
+            .map(|(i, q)| Line::from(format!("{}、{}", i + 1, sanitize(q)))),
+    );
+    f.render_widget(
+        Paragraph::new(script).wrap(Wrap { trim: true }),
+        script_area,
+    );
 }
 
 fn outcome_label(state: &State, o: Outcome) -> &'static str {
-    if state.lang == crate::i18n::Lang::Zh { o.zh() } else { o.code() }
+    if state.lang == crate::i18n::Lang::Zh {
+        o.zh()
+    } else {
+        o.code()
+    }
 }
 
 fn draw_form(f: &mut Frame, area: Rect, state: &State, form: &Form) {
@@ -91,14 +140,33 @@ fn draw_form(f: &mut Frame, area: Rect, state: &State, form: &Form) {
     let mut cursor = None;
     for (i, field) in Field::ORDER.iter().enumerate() {
         let focused = form.field == *field;
-        let label_style = if focused { style(Role::FieldFocused) } else { style(Role::Field) };
+        let label_style = if focused {
+            style(Role::FieldFocused)
+        } else {
+            style(Role::Field)
+        };
         let label = format!("{} ", state.t(field_key(*field)));
         let mut spans = vec![Span::styled(label.clone(), label_style)];
         match field {
-            Field::Outcome => spans.extend(choices(Outcome::ALL.iter().map(|o| if zh { o.zh() } else { o.code() }), form.outcome.and_then(|o| Outcome::ALL.iter().position(|x| *x == o)))),
-            Field::Channel => spans.extend(choices(Channel::ALL.iter().map(|c| if zh { c.zh() } else { c.code() }), Channel::ALL.iter().position(|c| *c == form.channel))),
+            Field::Outcome => spans.extend(choices(
+                Outcome::ALL
+                    .iter()
+                    .map(|o| if zh { o.zh() } else { o.code() }),
+                form.outcome
+                    .and_then(|o| Outcome::ALL.iter().position(|x| *x == o)),
+            )),
+            Field::Channel => spans.extend(choices(
+                Channel::ALL
+                    .iter()
+                    .map(|c| if zh { c.zh() } else { c.code() }),
+                Channel::ALL.iter().position(|c| *c == form.channel),
+            )),
             Field::Quality | Field::Effect => {
-                let v = if *field == Field::Quality { form.quality } else { form.effect };
+                let v = if *field == Field::Quality {
+                    form.quality
+                } else {
+                    form.effect
+                };
                 spans.extend(scores(v));
             }
             Field::Shortcomings | Field::Suggestions | Field::Note => {
@@ -107,12 +175,16 @@ fn draw_form(f: &mut Frame, area: Rect, state: &State, form: &Form) {
                     Field::Suggestions => &form.suggestions,
                     _ => &form.note,
                 };
-                let room = usize::from(area.width).saturating_sub(crate::text::width(&label) + 1).max(1);
+                let room = usize::from(area.width)
+                    .saturating_sub(crate::text::width(&label) + 1)
+                    .max(1);
                 let scroll = input.visual_scroll(room);
                 let shown: String = skip_cells(&sanitize(input.value()), scroll);
                 spans.push(plain(crate::text::truncate(&shown, room)));
                 if focused && state.overlay.is_none() {
-                    let x = area.x + crate::text::width(&label) as u16 + (input.visual_cursor() - scroll) as u16;
+                    let x = area.x
+                        + crate::text::width(&label) as u16
+                        + (input.visual_cursor() - scroll) as u16;
                     cursor = Some((x.min(area.right().saturating_sub(1)), area.y + i as u16));
                 }
             }
@@ -140,7 +212,11 @@ fn choices<'a>(labels: impl Iterator<Item = &'a str>, chosen: Option<usize>) -> 
         .enumerate()
         .map(|(i, l)| {
             let text = format!("{} {l} ", i + 1);
-            if Some(i) == chosen { Span::styled(text, style(Role::Chosen)) } else { Span::raw(text) }
+            if Some(i) == chosen {
+                Span::styled(text, style(Role::Chosen))
+            } else {
+                Span::raw(text)
+            }
         })
         .collect()
 }
@@ -149,7 +225,11 @@ fn scores(v: Option<u8>) -> Vec<Span<'static>> {
     (1..=5u8)
         .map(|i| {
             let text = format!("{i} ");
-            if Some(i) == v { Span::styled(text, style(Role::Chosen)) } else { Span::raw(text) }
+            if Some(i) == v {
+                Span::styled(text, style(Role::Chosen))
+            } else {
+                Span::raw(text)
+            }
         })
         .collect()
 }

@@ -12,34 +12,80 @@ use crate::tui::view::muted;
 
 pub fn draw(f: &mut Frame, area: Rect, state: &State, keymap: &Keymap) {
     let (overdue, today) = state.queue.counts();
-    let weekday = state.t(["wd.mon", "wd.tue", "wd.wed", "wd.thu", "wd.fri", "wd.sat", "wd.sun"][state.now.weekday().num_days_from_monday() as usize]);
+    let weekday = state.t([
+        "wd.mon", "wd.tue", "wd.wed", "wd.thu", "wd.fri", "wd.sat", "wd.sun",
+    ][state.now.weekday().num_days_from_monday() as usize]);
     let mut info = vec![
-        Span::styled(format!(" {} ", crate::text::sanitize(&state.operator)), style(Role::Selected)),
-        Span::raw(format!(" {} ", state.site.as_deref().map(crate::text::sanitize).unwrap_or_default())),
+        Span::styled(
+            format!(" {} ", crate::text::sanitize(&state.operator)),
+            style(Role::Selected),
+        ),
+        Span::raw(format!(
+            " {} ",
+            state
+                .site
+                .as_deref()
+                .map(crate::text::sanitize)
+                .unwrap_or_default()
+        )),
         Span::raw(format!("{} {weekday} ", state.now.format("%Y-%m-%d %H:%M"))),
     ];
     if let Some(h) = &state.holiday {
         info.push(Span::styled(format!("{h} "), style(Role::DueToday)));
     }
-    info.push(Span::styled(fill(state.t("status.overdue"), &[("n", &overdue)]), style(Role::Overdue)));
-    info.push(Span::styled(fill(state.t("status.today"), &[("n", &today)]), style(Role::DueToday)));
-    info.push(Span::styled(fill(state.t("status.done"), &[("n", &state.done_today)]), style(Role::Info)));
+    info.push(Span::styled(
+        fill(state.t("status.overdue"), &[("n", &overdue)]),
+        style(Role::Overdue),
+    ));
+    info.push(Span::styled(
+        fill(state.t("status.today"), &[("n", &today)]),
+        style(Role::DueToday),
+    ));
+    info.push(Span::styled(
+        fill(state.t("status.done"), &[("n", &state.done_today)]),
+        style(Role::Info),
+    ));
     if let Some((level, text)) = &state.message {
-        let role = if *level == Level::Error { Role::Error } else { Role::Info };
-        info.push(Span::styled(format!("  {}", crate::text::sanitize(text)), style(role)));
+        let role = if *level == Level::Error {
+            Role::Error
+        } else {
+            Role::Info
+        };
+        info.push(Span::styled(
+            format!("  {}", crate::text::sanitize(text)),
+            style(role),
+        ));
     }
     let hints = hints(state, keymap);
-    f.render_widget(Paragraph::new(vec![Line::from(info), Line::from(muted(hints))]), area);
+    f.render_widget(
+        Paragraph::new(vec![Line::from(info), Line::from(muted(hints))]),
+        area,
+    );
 }
 
 /// The focused pane's main keys, from the user's keymap.
 fn hints(state: &State, km: &Keymap) -> String {
     let pairs: Vec<(Context, &str)> = if state.queue.searching {
-        return format!(" Enter {}  Esc {}", state.t("key.queue.search"), state.t("key.queue.clear"));
+        return format!(
+            " Enter {}  Esc {}",
+            state.t("key.queue.search"),
+            state.t("key.queue.clear")
+        );
     } else if state.focus == Focus::Record && state.form.is_some() {
-        vec![(Context::Form, "save"), (Context::Form, "next_field"), (Context::Form, "no_answer"), (Context::Form, "attempt"), (Context::Form, "back")]
+        vec![
+            (Context::Form, "save"),
+            (Context::Form, "next_field"),
+            (Context::Form, "no_answer"),
+            (Context::Form, "attempt"),
+            (Context::Form, "back"),
+        ]
     } else if state.focus == Focus::Escalations {
-        vec![(Context::Escalations, "open"), (Context::Escalations, "down"), (Context::Global, "focus_next"), (Context::Global, "help")]
+        vec![
+            (Context::Escalations, "open"),
+            (Context::Escalations, "down"),
+            (Context::Global, "focus_next"),
+            (Context::Global, "help"),
+        ]
     } else {
         vec![
             (Context::Queue, "open"),
@@ -54,7 +100,11 @@ fn hints(state: &State, km: &Keymap) -> String {
     };
     let mut s = String::from(" ");
     for (ctx, name) in pairs {
-        s.push_str(&format!("{} {}  ", km.key_label(ctx, name), state.t(&format!("key.{}.{name}", ctx.name()))));
+        s.push_str(&format!(
+            "{} {}  ",
+            km.key_label(ctx, name),
+            state.t(&format!("key.{}.{name}", ctx.name()))
+        ));
     }
     s
 }
