@@ -166,7 +166,9 @@ pub fn record(
             amount: 3,
             unit: crate::rules::OffsetUnit::Days,
         });
-        let deadline = deadline_offset.apply(now.date()).unwrap_or(now.date());
+        let deadline = deadline_offset
+            .apply(now.date(), config.calendar())
+            .unwrap_or(now.date());
         Some(tx.insert_escalation(&EscalationInsert {
             event_id: event.id,
             record_id: Some(record_id),
