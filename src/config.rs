@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::domain::{Anchor, Channel};
 use crate::error::BadInput;
 use crate::rules::Offset;
+use crate::rules::calendar::{self, Calendar, YearTable};
 
 /// The presets shipped in `assets/presets/`, by the name `preset = "…"` takes.
 pub const PRESETS: &[(&str, &str)] = &[
@@ -52,6 +53,11 @@ pub struct Config {
     pub ui: UiConfig,
     /// Key bindings over the defaults: `[keys.queue] no_answer = "n"` (see `huifang` `?`).
     pub keys: BTreeMap<String, BTreeMap<String, String>>,
+    /// The holiday calendar that working days (`3wd`) count on.
+    pub holidays: HolidayConfig,
+    /// Built from `holidays` when the config is loaded and checked.
+    #[serde(skip)]
+    calendar: Calendar,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -77,6 +83,26 @@ impl Default for UiConfig {
             claim_minutes: 10,
             dial_command: None,
             refresh_ms: 500,
+        }
+    }
+}
+
+/// `[holidays]`: which shipped table working days follow, and years the user adds or replaces.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct HolidayConfig {
+    /// A shipped table (`cn`, the default) or `none` (only the years below; weekends elsewhere).
+    pub table: String,
+    /// `[holidays.years.2027]`: a year's schedule, in the shape of `assets/holidays/cn.toml`.
+    /// A year given here replaces the table's year whole.
+    pub years: BTreeMap<String, YearTable>,
+}
+
+impl Default for HolidayConfig {
+    fn default() -> Self {
+        Self {
+            table: calendar::DEFAULT_TABLE.to_string(),
+            years: BTreeMap::new(),
         }
     }
 }
@@ -208,8 +234,14 @@ impl Config {
         let config: Config = toml::Value::Table(merged)
             .try_into()
             .map_err(|e: toml::de::Error| BadInput::new(format!("{origin}: {}", e.message())))?;
-        config.validate(origin, text)?;
+        let mut config = config;
+        config.calendar = config.validate(origin, text)?;
         Ok(config)
+    }
+
+    /// The holiday calendar working days count on: the shipped table with the user's years.
+    pub fn calendar(&self) -> &Calendar {
+        &self.calendar
     }
 
     /// Finds a category by its key or its Chinese name.
@@ -230,7 +262,7 @@ impl Config {
             .join("|")
     }
 
-    fn validate(&self, origin: &str, text: &str) -> Result<(), BadInput> {
+    fn validate(&self, origin: &str, text: &str) -> Result<Calendar, BadInput> {
         let mut problems = Vec::new();
         let mut problem = |path: &[&str], msg: String| {
             let at = match locate(text, path) {
@@ -240,8 +272,37 @@ impl Config {
                     self.preset.as_deref().unwrap_or(DEFAULT_PRESET)
                 ),
             };
-            problems.push(format!("{at}: {}: {msg}", path.join(".")));
+            problems.push(format!("{at}: {}: {msg}", key_path(path)));
         };
+        let mut cal = Calendar::shipped(&self.holidays.table).unwrap_or_else(|| {
+            problem(
+                &["holidays", "table"],
+                format!(
+                    "unknown holiday table `{}`: expected one of {}",
+                    self.holidays.table,
+                    Calendar::table_names().join(", ")
+                ),
+            );
+            Calendar::weekends_only()
+        });
+        for (key, year) in &self.holidays.years {
+            let at = ["holidays", "years", key.as_str()];
+            match calendar::parse_year_key(key) {
+                Err(m) => problem(&at, m),
+                Ok(y) => {
+                    if let Err(ps) = cal.set_year(y, year, "config") {
+                        for p in ps {
+                            let path: Vec<&str> = at
+                                .iter()
+                                .copied()
+                                .chain(p.path.iter().map(String::as_str))
+                                .collect();
+                            problem(&path, p.message);
+                        }
+                    }
+                }
+            }
+        }
         crate::clock::Zone::parse(&self.timezone)
             .err()
             .into_iter()
@@ -331,7 +392,7 @@ impl Config {
                 );
             }
             for (i, w) in c.windows.iter().enumerate() {
-                if let Some(d) = impossible_window(w) {
+                if let Some(d) = impossible_window(w, &cal) {
                     problem(
                         &at("windows"),
                         format!(
@@ -345,25 +406,41 @@ impl Config {
             }
         }
         if problems.is_empty() {
-            Ok(())
+            Ok(cal)
         } else {
             Err(BadInput::many(problems))
         }
     }
 }
 
+/// `holidays.years.2027.makeup_workdays[1]`: the path's keys joined, array indices attached.
+fn key_path(path: &[&str]) -> String {
+    let mut s = String::new();
+    for p in path {
+        if !s.is_empty() && !p.starts_with('[') {
+            s.push('.');
+        }
+        s.push_str(p);
+    }
+    s
+}
+
 /// A window whose opening falls after its due date for some anchor date, named by that date.
-fn impossible_window(w: &WindowRule) -> Option<chrono::NaiveDate> {
+/// Working days count on `cal`; the probes include holiday runs and a weekend.
+fn impossible_window(w: &WindowRule, cal: &Calendar) -> Option<chrono::NaiveDate> {
     let probes = [
         (2026, 1, 31),
         (2026, 2, 28),
         (2028, 2, 29),
         (2026, 6, 15),
         (2026, 12, 31),
+        (2026, 2, 13),
+        (2026, 9, 30),
+        (2026, 10, 3),
     ];
     probes.iter().find_map(|&(y, m, d)| {
         let a = chrono::NaiveDate::from_ymd_opt(y, m, d)?;
-        (w.opens.apply(a)? > w.due.apply(a)?).then_some(a)
+        (w.opens.apply(a, cal)? > w.due.apply(a, cal)?).then_some(a)
     })
 }
 
@@ -383,19 +460,37 @@ fn line_of(text: &str, byte: usize) -> usize {
     text[..byte.min(text.len())].matches('\n').count() + 1
 }
 
-/// The line where the key at `path` is written in `text`, if it is.
+/// The line where the key at `path` is written in `text`, if it is. A segment `[i]` is the
+/// `i`-th element of an array.
 fn locate(text: &str, path: &[&str]) -> Option<usize> {
-    let root = toml::de::DeTable::parse(text).ok()?;
-    let mut table = root.get_ref();
+    use toml::de::{DeArray, DeTable, DeValue};
+    let root = DeTable::parse(text).ok()?;
+    let mut table: Option<&DeTable> = Some(root.get_ref());
+    let mut array: Option<&DeArray> = None;
     let mut line = None;
-    for (i, name) in path.iter().enumerate() {
-        let (k, v) = table.iter().find(|(k, _)| k.get_ref().as_ref() == *name)?;
-        line = Some(line_of(text, k.span().start));
-        match v.get_ref() {
-            toml::de::DeValue::Table(t) => table = t,
-            _ if i + 1 < path.len() => return line,
-            _ => {}
-        }
+    for name in path {
+        let value = match name.strip_prefix('[').and_then(|n| n.strip_suffix(']')) {
+            Some(index) => {
+                let Some(v) = array.and_then(|a| a.get(index.parse::<usize>().ok()?)) else {
+                    return line;
+                };
+                line = Some(line_of(text, v.span().start));
+                v
+            }
+            None => {
+                let Some(t) = table else {
+                    return line;
+                };
+                let (k, v) = t.iter().find(|(k, _)| k.get_ref().as_ref() == *name)?;
+                line = Some(line_of(text, k.span().start));
+                v
+            }
+        };
+        (table, array) = match value.get_ref() {
+            DeValue::Table(t) => (Some(t), None),
+            DeValue::Array(a) => (None, Some(a)),
+            _ => (None, None),
+        };
     }
     line
 }

@@ -1,5 +1,6 @@
 //! The command line: clap definitions, and one small function per subcommand over the core.
 
+mod calendar;
 mod callback;
 mod due;
 mod escalations;
@@ -80,6 +81,11 @@ pub enum Command {
     /// Explain or check the rules.
     #[command(subcommand)]
     Rules(rules::RulesCommand),
+    /// Working days, weekends, holidays and make-up working days (调休) from --from to --to.
+    #[command(
+        after_help = "Examples:\n  huifang calendar --from 2026-09-28 --to 2026-10-12\n  huifang calendar --from 2026-02-01 --to 2026-03-01 --json\n\nHolidays follow the table in [holidays] (default cn, the State Council's notices for\n2024-2026). Add next year as [holidays.years.2027] in the config; a year no table covers is\ncounted weekends only, and says so."
+    )]
+    Calendar(calendar::CalendarArgs),
 }
 
 /// What every command works with.
@@ -142,6 +148,7 @@ pub fn run(cli: &Cli, command: &Command) -> Result<()> {
         Command::Escalations(a) => escalations::run(&ctx, a),
         Command::Rules(c) => rules::run(&ctx, c),
         Command::Rates(a) => rates::run(&ctx, a),
+        Command::Calendar(a) => calendar::run(&ctx, a),
     }
 }
 

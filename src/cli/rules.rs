@@ -56,6 +56,9 @@ struct Explained<'a> {
     windows: Vec<Window>,
     rule_set: &'a str,
     rules_version: &'a str,
+    /// Plain statements of what the dates could not take into account, e.g. a year the
+    /// holiday table does not cover.
+    warnings: Vec<String>,
 }
 
 pub fn run(ctx: &Ctx, c: &RulesCommand) -> Result<()> {
@@ -104,8 +107,19 @@ fn explain(ctx: &Ctx, a: &ExplainArgs) -> Result<()> {
         ))
         .into());
     }
-    let windows = windows_for(key, rule, completed.date(), contract)
+    let calendar = config.calendar();
+    let windows = windows_for(key, rule, completed.date(), contract, calendar)
         .map_err(|p| BadInput::new(format!("{p} (--contract-start, --contract-end)")))?;
+    let mut uncovered: Vec<i32> = windows
+        .iter()
+        .flat_map(|w| w.uncovered_years.iter().copied())
+        .collect();
+    uncovered.sort_unstable();
+    uncovered.dedup();
+    let warnings = uncovered
+        .iter()
+        .map(|y| super::calendar::uncovered_warning(ctx, calendar, *y))
+        .collect();
     let out = Explained {
         category: key,
         name: &rule.name,
@@ -116,6 +130,7 @@ fn explain(ctx: &Ctx, a: &ExplainArgs) -> Result<()> {
         windows,
         rule_set: &config.name,
         rules_version: &config.version,
+        warnings,
     };
     if a.json.json {
         return print_json(&out);
@@ -138,6 +153,9 @@ fn explain(ctx: &Ctx, a: &ExplainArgs) -> Result<()> {
     );
     for w in &out.windows {
         println!("  {} {} .. {}   {}", w.kind, w.opens, w.due, w.explanation);
+    }
+    for warning in &out.warnings {
+        println!("  ! {warning}");
     }
     Ok(())
 }

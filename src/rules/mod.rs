@@ -1,11 +1,13 @@
 //! The rules engine: pure functions from typed rules and an event to windows, selection and
 //! roles. Nothing here reads a clock, a file or the database.
 
+pub mod calendar;
 mod offset;
 mod sampling;
 mod window;
 
-pub use offset::{Offset, OffsetUnit};
+pub use calendar::{Calendar, DayKind, WorkingDays};
+pub use offset::{Offset, OffsetUnit, Resolved};
 pub use sampling::{Cohort, CohortCount, Selection, choose, stable_hash};
 pub use window::{Window, windows_for};
 

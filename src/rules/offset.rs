@@ -2,14 +2,18 @@ use chrono::{Days, Months, NaiveDate};
 use std::fmt;
 use std::str::FromStr;
 
+use super::calendar::{Calendar, WorkingDays};
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OffsetUnit {
     Days,
     Weeks,
     Months,
+    /// Working days under the holiday calendar (`3wd`).
+    WorkingDays,
 }
 
-/// A signed distance from an anchor date: `0d`, `2d`, `1w`, `2m`, `-3d`.
+/// A signed distance from an anchor date: `0d`, `2d`, `1w`, `2m`, `3wd`, `-3d`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Offset {
     pub amount: i32,
@@ -23,27 +27,47 @@ impl Offset {
     };
 
     /// `date` moved by this offset. Months are calendar months, clamped to the month's end
-    /// (Jan 31 + 1m = Feb 28/29). `None` only outside chrono's date range.
-    pub fn apply(self, date: NaiveDate) -> Option<NaiveDate> {
+    /// (Jan 31 + 1m = Feb 28/29). Working days count on `calendar`: `Nwd` is the N-th working
+    /// day after `date`, `0wd` the date itself if it is a working day, else the next one (see
+    /// [`Calendar::add_working_days`]). `None` only outside chrono's date range.
+    pub fn apply(self, date: NaiveDate, calendar: &Calendar) -> Option<NaiveDate> {
+        self.resolve(date, calendar).map(|r| r.date)
+    }
+
+    /// Like [`Offset::apply`], with how working days were counted, for explanations.
+    pub fn resolve(self, date: NaiveDate, calendar: &Calendar) -> Option<Resolved> {
         let n = self.amount.unsigned_abs();
         let forward = self.amount >= 0;
+        let plain = |date: Option<NaiveDate>| {
+            date.map(|date| Resolved {
+                date,
+                working: None,
+            })
+        };
         match self.unit {
             OffsetUnit::Days | OffsetUnit::Weeks => {
                 let days =
                     Days::new(u64::from(n) * if self.unit == OffsetUnit::Weeks { 7 } else { 1 });
-                if forward {
+                plain(if forward {
                     date.checked_add_days(days)
                 } else {
                     date.checked_sub_days(days)
-                }
+                })
             }
             OffsetUnit::Months => {
                 let m = Months::new(n);
-                if forward {
+                plain(if forward {
                     date.checked_add_months(m)
                 } else {
                     date.checked_sub_months(m)
-                }
+                })
+            }
+            OffsetUnit::WorkingDays => {
+                let w = calendar.add_working_days(date, self.amount)?;
+                Some(Resolved {
+                    date: w.date,
+                    working: Some(w),
+                })
             }
         }
     }
@@ -56,15 +80,27 @@ impl Offset {
         }
     }
 
+    pub fn is_working_days(self) -> bool {
+        self.unit == OffsetUnit::WorkingDays
+    }
+
     /// A rough length in days, to compare offsets of different units.
     pub fn approx_days(self) -> i64 {
-        i64::from(self.amount)
-            * match self.unit {
-                OffsetUnit::Days => 1,
-                OffsetUnit::Weeks => 7,
-                OffsetUnit::Months => 30,
-            }
+        let n = i64::from(self.amount);
+        match self.unit {
+            OffsetUnit::Days => n,
+            OffsetUnit::Weeks => n * 7,
+            OffsetUnit::Months => n * 30,
+            OffsetUnit::WorkingDays => n * 7 / 5,
+        }
     }
+}
+
+/// An offset applied to a date: the date, and for working days how they were counted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resolved {
+    pub date: NaiveDate,
+    pub working: Option<WorkingDays>,
 }
 
 impl FromStr for Offset {
@@ -74,7 +110,7 @@ impl FromStr for Offset {
         let t = s.trim();
         let expected = || {
             format!(
-                "`{s}` is not an offset: expected a whole number and a unit, like \"0d\", \"2d\", \"1w\" or \"2m\" (days, weeks, months)"
+                "`{s}` is not an offset: expected a whole number and a unit, like \"0d\", \"2d\", \"1w\", \"2m\" or \"3wd\" (days, weeks, months, working days)"
             )
         };
         let split = t.find(|c: char| c.is_alphabetic()).ok_or_else(expected)?;
@@ -87,6 +123,9 @@ impl FromStr for Offset {
             "d" | "day" | "days" | "天" => OffsetUnit::Days,
             "w" | "week" | "weeks" | "周" => OffsetUnit::Weeks,
             "m" | "month" | "months" | "月" => OffsetUnit::Months,
+            "wd" | "workday" | "workdays" | "working_day" | "working_days" | "工作日" => {
+                OffsetUnit::WorkingDays
+            }
             _ => return Err(expected()),
         };
         Ok(Offset { amount, unit })
@@ -99,6 +138,7 @@ impl fmt::Display for Offset {
             OffsetUnit::Days => "d",
             OffsetUnit::Weeks => "w",
             OffsetUnit::Months => "m",
+            OffsetUnit::WorkingDays => "wd",
         };
         write!(f, "{}{u}", self.amount)
     }
@@ -125,6 +165,25 @@ mod tests {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
     }
 
+    fn cal() -> Calendar {
+        Calendar::shipped("cn").unwrap()
+    }
+
+    #[test]
+    fn working_days_count_on_the_calendar() {
+        let wd: Offset = "3wd".parse().unwrap();
+        assert_eq!(wd.unit, OffsetUnit::WorkingDays);
+        assert_eq!(wd.to_string(), "3wd");
+        assert_eq!("2工作日".parse::<Offset>().unwrap().amount, 2);
+        // 2026-02-13 (Fri) + 3wd: 02-14 make-up day, 02-15..02-23 春节, 02-24, 02-25.
+        assert_eq!(wd.apply(d(2026, 2, 13), &cal()), Some(d(2026, 2, 25)));
+        // Weekends only where the table has no year.
+        assert_eq!(
+            wd.apply(d(2026, 2, 13), &Calendar::weekends_only()),
+            Some(d(2026, 2, 18))
+        );
+    }
+
     #[test]
     fn parses_units() {
         assert_eq!(
@@ -135,11 +194,16 @@ mod tests {
             }
         );
         assert_eq!(
-            "1w".parse::<Offset>().unwrap().apply(d(2026, 12, 28)),
+            "1w".parse::<Offset>()
+                .unwrap()
+                .apply(d(2026, 12, 28), &cal()),
             Some(d(2027, 1, 4))
         );
         assert_eq!(
-            "-3d".parse::<Offset>().unwrap().apply(d(2026, 3, 1)),
+            "-3d"
+                .parse::<Offset>()
+                .unwrap()
+                .apply(d(2026, 3, 1), &cal()),
             Some(d(2026, 2, 26))
         );
         assert!("2x".parse::<Offset>().is_err());
@@ -150,10 +214,12 @@ mod tests {
     #[test]
     fn months_clamp_to_the_month_end() {
         let m1: Offset = "1m".parse().unwrap();
-        assert_eq!(m1.apply(d(2026, 1, 31)), Some(d(2026, 2, 28)));
-        assert_eq!(m1.apply(d(2028, 1, 31)), Some(d(2028, 2, 29)));
+        assert_eq!(m1.apply(d(2026, 1, 31), &cal()), Some(d(2026, 2, 28)));
+        assert_eq!(m1.apply(d(2028, 1, 31), &cal()), Some(d(2028, 2, 29)));
         assert_eq!(
-            "2m".parse::<Offset>().unwrap().apply(d(2026, 12, 31)),
+            "2m".parse::<Offset>()
+                .unwrap()
+                .apply(d(2026, 12, 31), &cal()),
             Some(d(2027, 2, 28))
         );
     }

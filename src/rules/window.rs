@@ -1,6 +1,8 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use super::Calendar;
+use super::offset::{Offset, Resolved};
 use crate::config::{CategoryRule, WindowRule};
 use crate::domain::Anchor;
 
@@ -17,20 +19,26 @@ pub struct Window {
     pub rule: String,
     /// How the dates were computed, for `rules explain`.
     pub explanation: String,
+    /// Years the working days were counted in that the holiday table does not cover (counted
+    /// weekends only). Empty for windows in calendar days.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub uncovered_years: Vec<i32>,
 }
 
 /// The windows an event of category `key` gets, completed on `completed`, with its contract
-/// period when it has one. A window anchored on a contract needs the contract dates.
+/// period when it has one. A window anchored on a contract needs the contract dates. Offsets in
+/// working days count on `calendar`.
 pub fn windows_for(
     key: &str,
     rule: &CategoryRule,
     completed: NaiveDate,
     contract: Option<(NaiveDate, NaiveDate)>,
+    calendar: &Calendar,
 ) -> Result<Vec<Window>, String> {
     rule.windows
         .iter()
         .enumerate()
-        .map(|(i, w)| one_window(key, i, w, completed, contract))
+        .map(|(i, w)| one_window(key, i, w, completed, contract, calendar))
         .collect()
 }
 
@@ -40,6 +48,7 @@ fn one_window(
     w: &WindowRule,
     completed: NaiveDate,
     contract: Option<(NaiveDate, NaiveDate)>,
+    calendar: &Calendar,
 ) -> Result<Window, String> {
     let (anchor, anchor_text) = match w.anchor {
         Anchor::Completion => (completed, format!("completed {completed}")),
@@ -56,17 +65,34 @@ fn one_window(
         }
     };
     let out_of_range = || format!("category {key}: window {} leaves the calendar", index + 1);
-    let opens = w.opens.apply(anchor).ok_or_else(out_of_range)?;
-    let due = w.due.apply(anchor).ok_or_else(out_of_range)?;
+    let opens = w.opens.resolve(anchor, calendar).ok_or_else(out_of_range)?;
+    let due = w.due.resolve(anchor, calendar).ok_or_else(out_of_range)?;
+    let mut uncovered_years: Vec<i32> = [&opens, &due]
+        .iter()
+        .filter_map(|r| r.working.as_ref())
+        .flat_map(|w| w.uncovered_years.iter().copied())
+        .collect();
+    uncovered_years.sort_unstable();
+    uncovered_years.dedup();
     Ok(Window {
         kind: w.anchor,
         anchor,
-        opens,
-        due,
+        opens: opens.date,
+        due: due.date,
         rule: format!("{key}#{}", index + 1),
         explanation: format!(
-            "{anchor_text}; opens {anchor} + {} = {opens}; due by the end of {anchor} + {} = {due}",
-            w.opens, w.due
+            "{anchor_text}; opens {}; due by the end of {}",
+            step(anchor, w.opens, &opens),
+            step(anchor, w.due, &due)
         ),
+        uncovered_years,
     })
+}
+
+/// `2026-09-30 + 3wd = 2026-10-10 (3rd working day after 2026-09-30; skipped …)`.
+fn step(anchor: NaiveDate, offset: Offset, r: &Resolved) -> String {
+    match &r.working {
+        Some(w) => format!("{anchor} + {offset} = {} ({})", r.date, w.summary()),
+        None => format!("{anchor} + {offset} = {}", r.date),
+    }
 }

@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use chrono::{Duration as ChronoDuration, NaiveDateTime};
+use chrono::{Datelike, Duration as ChronoDuration, NaiveDateTime};
 use color_eyre::eyre::Result;
 use crossterm::event::{self, Event, KeyEventKind};
 use ratatui::DefaultTerminal;
@@ -53,6 +53,18 @@ impl App {
     pub fn reload(&mut self) -> Result<()> {
         self.state.now = self.clock.now();
         let today = self.state.now.date();
+        let calendar = self.config.calendar();
+        self.state.holiday = match calendar.day_kind(today) {
+            _ if !calendar.covers(today.year()) => Some(crate::i18n::fill(
+                self.state.t("status.no_holiday_table"),
+                &[("year", &today.year())],
+            )),
+            kind if kind.code() == "workday" || kind.code() == "weekend" => None,
+            kind => Some(kind.name().map_or_else(
+                || self.state.t(&format!("day.{}", kind.code())).to_string(),
+                str::to_string,
+            )),
+        };
         self.state.queue.all = self.store.due(&DueQuery::default(), today)?;
         if self.state.queue.site.is_none() {
             self.state.queue.site = self

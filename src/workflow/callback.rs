@@ -170,6 +170,7 @@ fn top_up(
             rule,
             c.completed_at.date(),
             c.contract_start.zip(c.contract_end),
+            config.calendar(),
         );
         if windows.is_ok_and(|ws| ws.iter().all(|w| w.due >= now.date())) {
             let reason = format!(
@@ -220,7 +221,9 @@ pub fn record(
             amount: 3,
             unit: crate::rules::OffsetUnit::Days,
         });
-        let deadline = deadline_offset.apply(now.date()).unwrap_or(now.date());
+        let deadline = deadline_offset
+            .apply(now.date(), config.calendar())
+            .unwrap_or(now.date());
         Some(tx.insert_escalation(&EscalationInsert {
             event_id: event.id,
             record_id: Some(record_id),

@@ -70,7 +70,13 @@ pub fn check_event(config: &Config, e: &NewEvent) -> Vec<(&'static str, String)>
                 "missing: {key} is called back on its contract (mid-term, after the end): contract_start and contract_end are needed"
             )));
         }
-    } else if let Err(problem) = rules::windows_for(key, rule, e.completed_at.date(), contract) {
+    } else if let Err(problem) = rules::windows_for(
+        key,
+        rule,
+        e.completed_at.date(),
+        contract,
+        config.calendar(),
+    ) {
         out.push(("completed_at", problem));
     }
     out
@@ -88,8 +94,14 @@ pub(crate) fn create_tasks(
         crate::error::BadInput::new(format!("unknown category `{}`", event.category))
     })?;
     let contract = event.contract_start.zip(event.contract_end);
-    let windows = rules::windows_for(key, rule, event.completed_at.date(), contract)
-        .map_err(crate::error::BadInput::new)?;
+    let windows = rules::windows_for(
+        key,
+        rule,
+        event.completed_at.date(),
+        contract,
+        config.calendar(),
+    )
+    .map_err(crate::error::BadInput::new)?;
     let role = rules::role_for(rule, event.major);
     for w in &windows {
         tx.insert_task(&TaskInsert {
@@ -198,7 +210,7 @@ impl<'c> Intake<'c> {
             .repeats
             .lookback
             .negated()
-            .apply(event.completed_at.date())
+            .apply(event.completed_at.date(), self.config.calendar())
             .map_or(event.completed_at, crate::clock::start_of);
         let repeat_count = tx.repeat_count(&event, since)?;
         let forced = self.forced_reason(tx, &event, rule, repeat_count)?;

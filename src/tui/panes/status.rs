@@ -12,9 +12,10 @@ use crate::tui::view::muted;
 
 pub fn draw(f: &mut Frame, area: Rect, state: &State, keymap: &Keymap) {
     let (overdue, today) = state.queue.counts();
-    let weekday = state.t([
-        "wd.mon", "wd.tue", "wd.wed", "wd.thu", "wd.fri", "wd.sat", "wd.sun",
-    ][state.now.weekday().num_days_from_monday() as usize]);
+    let weekday = state.t(&format!(
+        "weekday.{}",
+        state.now.weekday().number_from_monday()
+    ));
     let mut info = vec![
         Span::styled(
             format!(" {} ", crate::text::sanitize(&state.operator)),
