@@ -157,6 +157,13 @@ fn add(ctx: &Ctx, a: &AddArgs) -> Result<()> {
             );
             Ok(())
         }
+        (IntakeResult::Skipped, false) => {
+            println!(
+                "{}",
+                fill(ctx.t("msg.event_skipped"), &[("ref", &event.reference)])
+            );
+            Ok(())
+        }
         (_, false) => {
             let reason = stored.map(|e| e.selection_reason).unwrap_or_default();
             println!(

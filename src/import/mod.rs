@@ -148,7 +148,7 @@ fn csv_rows(name: &str, text: &str, out: &mut ParsedFile) -> Vec<RawRow> {
         match reader.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {
-                let line = record.position().map_or(0, |p| p.line() as usize);
+                let line = record.position().map_or(0, |p| start_line(text, p));
                 if record.iter().all(|v| v.trim().is_empty()) {
                     continue;
                 }
@@ -161,7 +161,7 @@ fn csv_rows(name: &str, text: &str, out: &mut ParsedFile) -> Vec<RawRow> {
                 rows.push((line, values));
             }
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line() as usize);
+                let line = e.position().map_or(0, |p| start_line(text, p));
                 out.problems
                     .push(format!("{name}:{line}: row: cannot be read as CSV: {e}"));
                 break;
@@ -169,6 +169,19 @@ fn csv_rows(name: &str, text: &str, out: &mut ParsedFile) -> Vec<RawRow> {
         }
     }
     rows
+}
+
+/// The line a CSV record starts on. The csv crate's own line number is where the previous record
+/// stopped reading: one short in a CRLF file (Excel, WPS), whose `\n` it has not consumed yet, and
+/// short by any blank lines skipped before the record. So skip the line breaks from the record's
+/// byte position, then count the lines before it.
+fn start_line(text: &str, pos: &csv::Position) -> usize {
+    let bytes = text.as_bytes();
+    let mut start = (pos.byte() as usize).min(bytes.len());
+    while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
+        start += 1;
+    }
+    1 + bytes[..start].iter().filter(|&&b| b == b'\n').count()
 }
 
 fn jsonl_rows(name: &str, text: &str, out: &mut ParsedFile) -> Vec<RawRow> {
@@ -303,5 +316,45 @@ pub fn parse_flag(s: &str) -> Option<bool> {
         "" | "no" | "n" | "false" | "0" | "否" | "一般" | "不是" => Some(false),
         "yes" | "y" | "true" | "1" | "是" | "重大" => Some(true),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bad_lines(text: &str) -> Vec<String> {
+        parse_bytes("f.csv", text.as_bytes(), false, &Config::builtin())
+            .problems
+            .into_iter()
+            .filter(|p| p.contains("plumbing"))
+            .collect()
+    }
+
+    #[test]
+    fn line_numbers_are_the_file_lines_whatever_the_line_ends() {
+        let h = "ref,category,completed_at";
+        for text in [
+            format!("{h}\nA,complaint,2026-12-01\nB,plumbing,2026-12-01\n"),
+            format!("{h}\r\nA,complaint,2026-12-01\r\nB,plumbing,2026-12-01\r\n"),
+            format!("{h}\r\n\r\nA,complaint,2026-12-01\r\nB,plumbing,2026-12-01"),
+        ] {
+            let want = if text.contains("\r\n\r\n") { 4 } else { 3 };
+            assert_eq!(
+                bad_lines(&text),
+                [format!(
+                    "f.csv:{want}: category: unknown category `plumbing`: expected one of complaint|emergency|event|help|other|publication|repair|special_service (or their Chinese names)"
+                )],
+                "{text:?}"
+            );
+        }
+        let ml = format!(
+            "{h}\r\nA,complaint,\"2026-12-01\"\r\n\"B\r\n2\",plumbing,2026-12-01\r\nC,plumbing,2026-12-01\r\n"
+        );
+        let lines: Vec<_> = bad_lines(&ml)
+            .iter()
+            .map(|p| p.split(':').nth(1).unwrap().to_string())
+            .collect();
+        assert_eq!(lines, ["3", "5"]);
     }
 }
