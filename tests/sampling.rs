@@ -159,15 +159,18 @@ fn at(y: i32, m: u32, d: u32, h: u32) -> NaiveDateTime {
         .unwrap()
 }
 
+/// A repair at its own unit and customer: no two of them are repeats of each other (a repeat
+/// is always selected, which is tested in tests/repeats.rs).
 fn repair(reference: String, site: &str, completed_at: NaiveDateTime) -> NewEvent {
+    let n = huifang::rules::stable_hash(&reference) % 100_000_000;
     NewEvent {
+        unit: format!("{}栋{}", n % 97, reference),
+        phone: format!("139{n:08}"),
         reference,
         category: "repair".into(),
         major: false,
         site: site.into(),
         customer: "林一".into(),
-        phone: "13912345678".into(),
-        unit: "1栋101".into(),
         department: "维修班".into(),
         matter: "漏水".into(),
         summary: "换阀门".into(),
