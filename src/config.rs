@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::{Anchor, Channel};
 use crate::error::BadInput;
-use crate::rules::Offset;
 use crate::rules::calendar::{self, Calendar, YearTable};
+use crate::rules::{ContactHours, Offset, Spacing, Span};
 
 /// The presets shipped in `assets/presets/`, by the name `preset = "…"` takes.
 pub const PRESETS: &[(&str, &str)] = &[
@@ -48,6 +48,8 @@ pub struct Config {
     pub operator: Option<String>,
     pub escalation: EscalationRule,
     pub repeats: RepeatRule,
+    /// When customers may be called (不得随意打扰客户).
+    pub hours: HoursRule,
     pub categories: BTreeMap<String, CategoryRule>,
     /// The TUI's settings.
     pub ui: UiConfig,
@@ -115,6 +117,18 @@ pub struct EscalationRule {
     pub role: String,
 }
 
+/// `[hours]`: contact hours, globally and per channel; a category's `hours` wins over both.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct HoursRule {
+    /// Spans of the day when calls may be made, `["09:00-12:00", "14:00-20:00"]`; empty: any time.
+    pub callable: Vec<Span>,
+    /// Whether public holidays (by the holiday table) are callable.
+    pub holidays: bool,
+    /// Other spans for some channels: `[hours.channels] sms = ["08:00-21:00"]`.
+    pub channels: BTreeMap<Channel, Vec<Span>>,
+}
+
 /// Repeats: the same matter again at the same customer or unit (连续就同一事项投诉, 同一种维修).
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
@@ -156,6 +170,13 @@ pub struct CategoryRule {
     /// From this many events on the same matter at one customer or unit (this one included),
     /// the event is always called back: 2 for complaints, 3 for repairs in the presets.
     pub repeat_select_at: Option<u32>,
+    /// Contact hours of this category, over `[hours]`.
+    pub hours: Option<Vec<Span>>,
+    /// The wait before the next try after a failed one: `2h`, `90min`, `1d`.
+    pub retry_after: Option<Spacing>,
+    /// The channel to switch to after `fallback_after` failed phone attempts (`sms`, `visit`).
+    pub fallback_channel: Option<Channel>,
+    pub fallback_after: Option<u32>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -242,6 +263,20 @@ impl Config {
     /// The holiday calendar working days count on: the shipped table with the user's years.
     pub fn calendar(&self) -> &Calendar {
         &self.calendar
+    }
+
+    /// When a customer of this category may be reached through `channel`.
+    pub fn contact_hours(&self, category: &str, channel: Channel) -> ContactHours<'_> {
+        let own = self
+            .category(category)
+            .and_then(|(_, r)| r.hours.as_deref());
+        let spans = own
+            .or_else(|| self.hours.channels.get(&channel).map(Vec::as_slice))
+            .unwrap_or(&self.hours.callable);
+        ContactHours {
+            spans,
+            holidays: self.hours.holidays,
+        }
     }
 
     /// Finds a category by its key or its Chinese name.
@@ -380,6 +415,20 @@ impl Config {
                 problem(
                     &at("channels"),
                     format!("no channels: expected some of {}", Channel::codes()),
+                );
+            }
+            if let Some(f) = c.fallback_channel.filter(|f| !c.channels.contains(f)) {
+                problem(
+                    &at("fallback_channel"),
+                    format!("{f} is not among the category's channels"),
+                );
+            }
+            if c.fallback_channel.is_some() != c.fallback_after.is_some()
+                || c.fallback_after == Some(0)
+            {
+                problem(
+                    &at("fallback_after"),
+                    "fallback_channel and fallback_after (at least 1) go together".into(),
                 );
             }
             if c.max_attempts == 0 {

@@ -19,6 +19,9 @@ pub struct AttemptArgs {
     pub channel: Channel,
     #[arg(long, default_value = "")]
     pub note: String,
+    /// Log it although it is outside the contact hours (kept with the attempt).
+    #[arg(long)]
+    pub force: bool,
     #[command(flatten)]
     pub json: JsonFlag,
 }
@@ -50,7 +53,8 @@ pub struct RecordArgs {
     /// The customer signed the visit record (住户签名确认).
     #[arg(long)]
     pub signed: bool,
-    /// Record although the window has not opened yet (kept with the record).
+    /// Record although the window has not opened yet, or a phone call-back outside the contact
+    /// hours (kept with the record).
     #[arg(long)]
     pub force: bool,
     #[command(flatten)]
@@ -76,16 +80,13 @@ fn parse_outcome(s: &str) -> Result<Outcome, String> {
 pub fn attempt(ctx: &Ctx, a: &AttemptArgs) -> Result<()> {
     let mut store = ctx.open_store()?;
     let tx = store.write()?;
-    let done = workflow::attempt(
-        &tx,
-        &ctx.config,
-        a.task,
-        a.result,
-        a.channel,
-        &a.note,
-        &ctx.operator,
-        ctx.clock.now(),
-    )?;
+    let t = workflow::Try {
+        result: a.result,
+        channel: a.channel,
+        note: &a.note,
+        force: a.force,
+    };
+    let done = workflow::attempt(&tx, &ctx.config, a.task, t, &ctx.operator, ctx.clock.now())?;
     tx.commit()?;
     if a.json.json {
         return print_json(&done);

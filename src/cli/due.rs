@@ -6,6 +6,7 @@ use super::table::Table;
 use super::{Ctx, JsonFlag, category_arg, date_arg, print_json};
 use crate::domain::mask_phone;
 use crate::store::{DueItem, DueQuery, Reads};
+use crate::workflow::{Contact, contact};
 
 #[derive(Debug, Args)]
 pub struct DueArgs {
@@ -43,10 +44,14 @@ struct DueJson<'a> {
     claimed_by: Option<&'a str>,
     /// Earlier events on the same matter at the same customer or unit.
     repeat_count: u32,
+    #[serde(serialize_with = "crate::clock::ser_opt_datetime")]
+    next_attempt_at: Option<chrono::NaiveDateTime>,
+    #[serde(flatten)]
+    contact: Contact,
 }
 
-impl<'a> From<&'a DueItem> for DueJson<'a> {
-    fn from(d: &'a DueItem) -> Self {
+impl<'a> DueJson<'a> {
+    fn new(d: &'a DueItem, contact: Contact) -> Self {
         Self {
             task_id: d.task_id,
             event_ref: &d.event_ref,
@@ -65,6 +70,8 @@ impl<'a> From<&'a DueItem> for DueJson<'a> {
             role: &d.role,
             claimed_by: d.claimed_by.as_deref(),
             repeat_count: d.repeat_count,
+            next_attempt_at: d.next_attempt_at,
+            contact,
         }
     }
 }
@@ -85,9 +92,14 @@ pub fn run(ctx: &Ctx, a: &DueArgs) -> Result<()> {
         limit: None,
     };
     let store = ctx.open_store()?;
-    let items = store.due(&q, ctx.clock.today())?;
+    let items = store.due(&q, ctx.clock.now())?;
     if a.json.json {
-        return print_json(&items.iter().map(DueJson::from).collect::<Vec<_>>());
+        let now = ctx.clock.now();
+        let out: Vec<DueJson> = items
+            .iter()
+            .map(|d| DueJson::new(d, contact(&ctx.config, d, now)))
+            .collect();
+        return print_json(&out);
     }
     if items.is_empty() {
         println!("{}", ctx.t("msg.no_due"));

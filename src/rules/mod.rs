@@ -2,11 +2,13 @@
 //! roles. Nothing here reads a clock, a file or the database.
 
 pub mod calendar;
+mod hours;
 mod offset;
 mod sampling;
 mod window;
 
 pub use calendar::{Calendar, DayKind, WorkingDays};
+pub use hours::{ContactHours, Spacing, Span};
 pub use offset::{Offset, OffsetUnit, Resolved};
 pub use sampling::{Cohort, CohortCount, Selection, choose, stable_hash};
 pub use window::{Window, windows_for};

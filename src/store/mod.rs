@@ -93,9 +93,10 @@ pub trait Reads {
     fn tasks_of_event(&self, event: EventId) -> Result<Vec<CallbackTask>> {
         tasks::of_event(self.conn(), event)
     }
-    /// The call-backs still to do on a day (default `today`), most urgent first.
-    fn due(&self, q: &DueQuery, today: NaiveDate) -> Result<Vec<DueItem>> {
-        tasks::due(self.conn(), q, today)
+    /// The call-backs still to do on a day (default today), most urgent first; those waiting
+    /// for their next attempt after the ones that can be tried `now`.
+    fn due(&self, q: &DueQuery, now: NaiveDateTime) -> Result<Vec<DueItem>> {
+        tasks::due(self.conn(), q, now)
     }
     fn record_of_task(&self, task: TaskId) -> Result<Option<Record>> {
         records::record_of_task(self.conn(), task)

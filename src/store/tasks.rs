@@ -49,6 +49,10 @@ pub struct DueItem {
     pub claimed_until: Option<NaiveDateTime>,
     /// Earlier events on the same matter at the same customer or unit.
     pub repeat_count: u32,
+    /// Not to be tried again before this (the retry spacing after a failed attempt).
+    pub next_attempt_at: Option<NaiveDateTime>,
+    /// Failed attempts by phone, for the fallback channel.
+    pub phone_attempts: u32,
 }
 
 const TASK_COLUMNS: &str =
@@ -86,19 +90,21 @@ pub(super) fn of_event(c: &Connection, event: EventId) -> Result<Vec<CallbackTas
 
 /// Pending tasks whose window is open on the day or already past due: overdue first, then due
 /// that day, then by due date.
-pub(super) fn due(c: &Connection, q: &DueQuery, today: NaiveDate) -> Result<Vec<DueItem>> {
-    let day = q.day.unwrap_or(today);
+pub(super) fn due(c: &Connection, q: &DueQuery, now: NaiveDateTime) -> Result<Vec<DueItem>> {
+    let day = q.day.unwrap_or(now.date());
     let mut stmt = c.prepare_cached(
         "SELECT t.id, e.ref, e.category, e.major, e.site, e.customer, e.phone, e.unit, e.matter, t.kind, \
-                t.opens, t.due, t.attempts, t.role, t.claimed_by, t.claimed_until, t.repeat_count \
+                t.opens, t.due, t.attempts, t.role, t.claimed_by, t.claimed_until, t.repeat_count, \
+                t.next_attempt_at, (SELECT count(*) FROM attempts a WHERE a.task_id = t.id AND a.channel = 'phone') \
          FROM tasks t JOIN events e ON e.id = t.event_id \
          WHERE t.state = 'pending' AND t.opens <= ?1 \
            AND (?2 IS NULL OR e.site = ?2) AND (?3 IS NULL OR e.category = ?3) \
-         ORDER BY CASE WHEN t.due < ?1 THEN 0 WHEN t.due = ?1 THEN 1 ELSE 2 END, t.due, t.id \
+         ORDER BY coalesce(t.next_attempt_at > ?5, 0), \
+                  CASE WHEN t.due < ?1 THEN 0 WHEN t.due = ?1 THEN 1 ELSE 2 END, t.due, t.id \
          LIMIT ?4",
     )?;
     let limit = q.limit.map_or(-1, |l| l as i64);
-    let rows = stmt.query_map(params![day, q.site, q.category, limit], |r| {
+    let rows = stmt.query_map(params![day, q.site, q.category, limit, now], |r| {
         let opens: NaiveDate = r.get(10)?;
         let due: NaiveDate = r.get(11)?;
         Ok(DueItem {
@@ -120,6 +126,8 @@ pub(super) fn due(c: &Connection, q: &DueQuery, today: NaiveDate) -> Result<Vec<
             claimed_by: r.get(14)?,
             claimed_until: r.get(15)?,
             repeat_count: r.get(16)?,
+            next_attempt_at: r.get(17)?,
+            phone_attempts: r.get(18)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -165,13 +173,14 @@ impl Tx<'_> {
     }
 
     /// Counts one more failed attempt and returns the new count.
-    pub fn count_attempt(&self, id: TaskId) -> Result<u32> {
+    /// Counts one more failed attempt, sets when to try next, and returns the new count.
+    pub fn count_attempt(&self, id: TaskId, next_attempt_at: Option<NaiveDateTime>) -> Result<u32> {
         Ok(self
             .tx
             .prepare_cached(
-                "UPDATE tasks SET attempts = attempts + 1 WHERE id = ?1 RETURNING attempts",
+                "UPDATE tasks SET attempts = attempts + 1, next_attempt_at = ?2 WHERE id = ?1 RETURNING attempts",
             )?
-            .query_row([id], |r| r.get(0))?)
+            .query_row(params![id, next_attempt_at], |r| r.get(0))?)
     }
 
     /// Claims a task for `who` until `until`, unless someone else holds an unexpired claim.

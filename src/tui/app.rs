@@ -65,7 +65,15 @@ impl App {
                 str::to_string,
             )),
         };
-        self.state.queue.all = self.store.due(&DueQuery::default(), today)?;
+        self.state.queue.all = self.store.due(&DueQuery::default(), self.state.now)?;
+        let now = self.state.now;
+        self.state.queue.contact = self
+            .state
+            .queue
+            .all
+            .iter()
+            .map(|d| (d.task_id, workflow::contact(&self.config, d, now)))
+            .collect();
         if self.state.queue.site.is_none() {
             self.state.queue.site = self
                 .state
@@ -212,16 +220,13 @@ impl App {
                 };
                 let outcome = (|| {
                     let tx = self.store.write()?;
-                    let done = workflow::attempt(
-                        &tx,
-                        &self.config,
-                        id,
+                    let t = workflow::Try {
                         result,
                         channel,
-                        &note,
-                        &operator,
-                        now,
-                    )?;
+                        note: &note,
+                        force: false,
+                    };
+                    let done = workflow::attempt(&tx, &self.config, id, t, &operator, now)?;
                     tx.commit()?;
                     Ok::<_, color_eyre::Report>(done)
                 })();

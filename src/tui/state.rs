@@ -33,6 +33,8 @@ pub struct Queue {
     pub state: Option<DueState>,
     pub search: Input,
     pub searching: bool,
+    /// When each task can be tried (contact hours, retry spacing) and by which channel.
+    pub contact: std::collections::HashMap<TaskId, crate::workflow::Contact>,
 }
 
 impl Queue {

@@ -473,9 +473,14 @@ fn update_escalations(state: &mut State, action: Action) -> Vec<Effect> {
     Vec::new()
 }
 
-/// Called by the app when a claim succeeded: opens the form, focused on the outcome.
+/// Called by the app when a claim succeeded: opens the form, focused on the outcome, with the
+/// channel preset to phone (or the category's fallback after failed calls).
 pub fn open_form(state: &mut State, task: TaskId) {
-    state.form = Some(Form::new(task));
+    let mut form = Form::new(task);
+    if let Some(c) = state.queue.contact.get(&task) {
+        form.channel = c.channel;
+    }
+    state.form = Some(form);
     state.focus = Focus::Record;
 }
 

@@ -97,30 +97,80 @@ fn check_channel(rule: &CategoryRule, channel: Channel) -> Result<(), BadInput> 
     )))
 }
 
-/// Logs one unsuccessful try; at the category's maximum the task becomes `unreachable`.
-#[allow(clippy::too_many_arguments)]
+/// One unsuccessful try, as the operator reports it.
+#[derive(Debug, Clone, Copy)]
+pub struct Try<'a> {
+    pub result: AttemptResult,
+    pub channel: Channel,
+    pub note: &'a str,
+    /// Log it although it is outside the contact hours (kept with the attempt).
+    pub force: bool,
+}
+
+impl Try<'_> {
+    /// The commonest failure: nobody answered the phone.
+    pub fn no_answer() -> Try<'static> {
+        Try {
+            result: AttemptResult::NoAnswer,
+            channel: Channel::Phone,
+            note: "",
+            force: false,
+        }
+    }
+}
+
+/// Refuses contact outside the hours of the category and channel, unless forced.
+fn check_hours(
+    config: &Config,
+    category: &str,
+    channel: Channel,
+    now: NaiveDateTime,
+    force: bool,
+) -> Result<(), BadInput> {
+    let hours = config.contact_hours(category, channel);
+    if force || hours.allows(config.calendar(), now) {
+        return Ok(());
+    }
+    let next = hours
+        .next_from(config.calendar(), now)
+        .map(|t| format!("; next callable {}", crate::clock::fmt_datetime(t)))
+        .unwrap_or_default();
+    Err(BadInput::new(format!(
+        "{} is outside the contact hours for {channel} ({}{}){next}: 不得随意打扰客户; pass --force to log it anyway",
+        crate::clock::fmt_datetime(now),
+        hours.describe(),
+        if hours.holidays {
+            ""
+        } else {
+            ", not on public holidays"
+        },
+    )))
+}
+
+/// Logs one unsuccessful try; at the category's maximum the task becomes `unreachable`, and a
+/// substitute may be selected to keep the month's rate (see `top_up`).
 pub fn attempt(
     tx: &Tx<'_>,
     config: &Config,
     id: TaskId,
-    result: AttemptResult,
-    channel: Channel,
-    note: &str,
+    t: Try<'_>,
     operator: &str,
     now: NaiveDateTime,
 ) -> Result<AttemptDone> {
     let (task, event, rule) = workable(tx, config, id, operator, now)?;
-    check_channel(rule, channel)?;
+    check_channel(rule, t.channel)?;
+    check_hours(config, &event.event.category, t.channel, now, t.force)?;
     tx.insert_attempt(&AttemptInsert {
         task_id: task.id,
         at: now,
-        result,
-        channel,
-        note,
+        result: t.result,
+        channel: t.channel,
+        note: t.note,
         operator,
-        forced: false,
+        forced: t.force,
     })?;
-    let attempts = tx.count_attempt(task.id)?;
+    let next_attempt_at = rule.retry_after.map(|s| now + s.0);
+    let attempts = tx.count_attempt(task.id, next_attempt_at)?;
     let unreachable = attempts >= rule.max_attempts;
     let mut substitute = None;
     if unreachable {
@@ -206,6 +256,9 @@ pub fn record(
                 BadInput::new(format!("{field}: {v} is not a score: expected 1 to 5")).into(),
             );
         }
+    }
+    if rec.channel == Channel::Phone {
+        check_hours(config, &event.event.category, rec.channel, now, force)?;
     }
     if now.date() < task.opens && !force {
         return Err(BadInput::new(format!(

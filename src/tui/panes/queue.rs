@@ -126,6 +126,28 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State) {
             if d.major {
                 flags.push(state.t("flag.major").to_string());
             }
+            if let Some(c) = q.contact.get(&d.task_id).filter(|c| !c.callable_now) {
+                let at = c.next_callable_at.map_or("—".to_string(), |t| {
+                    if t.date() == state.now.date() {
+                        t.format("%H:%M").to_string()
+                    } else {
+                        t.format("%m-%d").to_string()
+                    }
+                });
+                flags.push(fill(state.t("flag.wait"), &[("at", &at)]));
+            }
+            if let Some(c) = q
+                .contact
+                .get(&d.task_id)
+                .filter(|c| c.channel != crate::domain::Channel::Phone)
+            {
+                let name = if state.lang == Lang::Zh {
+                    c.channel.zh()
+                } else {
+                    c.channel.code()
+                };
+                flags.push(fill(state.t("flag.channel"), &[("channel", &name)]));
+            }
             if d.repeat_count > 0 {
                 flags.push(fill(
                     state.t("flag.repeat"),

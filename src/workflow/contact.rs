@@ -1,0 +1,35 @@
+use chrono::NaiveDateTime;
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::domain::Channel;
+use crate::store::DueItem;
+
+/// How and when a pending call-back can be tried.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Contact {
+    /// The channel to use: phone, or the category's fallback after enough failed calls.
+    pub channel: Channel,
+    /// Within the contact hours and past the retry spacing.
+    pub callable_now: bool,
+    /// The first moment both allow (`None`: no callable time in the next 60 days).
+    #[serde(serialize_with = "crate::clock::ser_opt_datetime")]
+    pub next_callable_at: Option<NaiveDateTime>,
+}
+
+/// Works out the channel and the next callable time of a due item.
+pub fn contact(config: &Config, item: &DueItem, now: NaiveDateTime) -> Contact {
+    let rule = config.category(&item.category).map(|(_, r)| r);
+    let channel = match rule.and_then(|r| r.fallback_channel.zip(r.fallback_after)) {
+        Some((fallback, after)) if item.phone_attempts >= after => fallback,
+        _ => Channel::Phone,
+    };
+    let hours = config.contact_hours(&item.category, channel);
+    let from = item.next_attempt_at.filter(|t| *t > now).unwrap_or(now);
+    let next = hours.next_from(config.calendar(), from);
+    Contact {
+        channel,
+        callable_now: next == Some(now),
+        next_callable_at: next,
+    }
+}
