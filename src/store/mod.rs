@@ -13,7 +13,7 @@ mod tasks;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::NaiveDateTime;
 use color_eyre::eyre::{Result, WrapErr, eyre};
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 

@@ -154,6 +154,17 @@ impl Env {
         Out::from(self.cmd().args(args).output().expect("the binary runs"))
     }
 
+    /// Runs the binary with the clock frozen at `now` for this run only.
+    pub fn run_at<S: AsRef<std::ffi::OsStr>>(&self, now: &str, args: &[S]) -> Out {
+        Out::from(
+            self.cmd()
+                .env("HUIFANG_NOW", now)
+                .args(args)
+                .output()
+                .expect("the binary runs"),
+        )
+    }
+
     /// Writes a file into the temporary folder and returns its path.
     pub fn write(&self, name: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
         let p = self.path(name);
