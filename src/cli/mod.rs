@@ -1,10 +1,12 @@
 //! The command line: clap definitions, and one small function per subcommand over the core.
 
 mod callback;
+mod demo;
 mod due;
 mod escalations;
 mod event;
 mod import;
+mod progress;
 mod rules;
 pub mod table;
 
@@ -21,6 +23,7 @@ use crate::store::Store;
 const EXAMPLES: &str = "\
 Examples:
   huifang                                  open the TUI on today's call-backs
+  huifang --db demo.db demo                try it out on generated demo data
   huifang import 投诉处理表.csv              take in finished work
   huifang due --json                       what is due today, for scripts
   huifang record 42 --outcome satisfied --channel phone
@@ -74,6 +77,11 @@ pub enum Command {
     /// Explain or check the rules.
     #[command(subcommand)]
     Rules(rules::RulesCommand),
+    /// Fill an empty database with a few months of realistic, reproducible demo data.
+    #[command(
+        after_help = "Examples:\n  huifang --db demo.db demo\n  huifang --db big.db demo --events 100000 --sites 10 --months 12 --seed 7\n  HUIFANG_NOW='2026-12-03 10:00' huifang --db a.db demo --seed 1   (the same data on every run)\n\nThe history ends at now: the same seed and the same HUIFANG_NOW give the same database."
+    )]
+    Demo(demo::DemoArgs),
 }
 
 /// What every command works with.
@@ -135,6 +143,7 @@ pub fn run(cli: &Cli, command: &Command) -> Result<()> {
         Command::Record(a) => callback::record(&ctx, a),
         Command::Escalations(a) => escalations::run(&ctx, a),
         Command::Rules(c) => rules::run(&ctx, c),
+        Command::Demo(a) => demo::run(&ctx, a),
     }
 }
 

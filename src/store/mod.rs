@@ -23,7 +23,7 @@ use crate::rules::{Cohort, CohortCount};
 pub use escalations::{EscalationInsert, EscalationView};
 pub use events::EventInsert;
 pub use records::AttemptInsert;
-pub use tasks::{DueItem, DueQuery, TaskInsert};
+pub use tasks::{DueItem, DueQuery, OpenTask, TaskInsert};
 
 /// How long a writer waits for another before giving up with a clear message.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -76,6 +76,10 @@ pub trait Reads {
     /// The call-backs still to do on a day (default `today`), most urgent first.
     fn due(&self, q: &DueQuery, today: NaiveDate) -> Result<Vec<DueItem>> {
         tasks::due(self.conn(), q, today)
+    }
+    /// Pending tasks whose window opened on or before `day`, in id order.
+    fn open_tasks(&self, day: NaiveDate) -> Result<Vec<OpenTask>> {
+        tasks::open_by(self.conn(), day)
     }
     fn record_of_task(&self, task: TaskId) -> Result<Option<Record>> {
         records::record_of_task(self.conn(), task)
@@ -147,6 +151,14 @@ impl Store {
         schema::migrations()
             .to_latest(&mut self.conn)
             .map_err(|e| eyre!("the database schema could not be brought up to date: {e}"))?;
+        Ok(())
+    }
+
+    /// Lets SQLite keep up to `mib` MiB of pages in memory (default 2 MiB), for big writes such
+    /// as an import or demo data: the pages of a growing index then stay out of the OS's hands.
+    pub fn use_page_cache(&self, mib: u32) -> Result<()> {
+        self.conn
+            .pragma_update(None, "cache_size", -(i64::from(mib) * 1024))?;
         Ok(())
     }
 
