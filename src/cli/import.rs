@@ -1,9 +1,9 @@
-use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use clap::Args;
 use color_eyre::eyre::Result;
 
+use super::progress::Progress;
 use super::{Ctx, JsonFlag, print_json};
 use crate::error::BadInput;
 use crate::i18n::fill;
@@ -90,36 +90,5 @@ pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
             println!("{line}");
         }
         Ok(())
-    }
-}
-
-/// A one-line progress count on stderr, shown only when stderr is a terminal and the work big.
-struct Progress {
-    total: usize,
-    shown: bool,
-}
-
-impl Progress {
-    fn new(total: usize) -> Self {
-        Self {
-            total,
-            shown: total >= 20_000 && std::io::stderr().is_terminal(),
-        }
-    }
-
-    fn tick(&self, done: usize) {
-        if self.shown && done.is_multiple_of(10_000) {
-            eprint!(
-                "\r{done}/{} ({:.0}%)",
-                self.total,
-                done as f64 * 100.0 / self.total as f64
-            );
-        }
-    }
-
-    fn finish(&self) {
-        if self.shown {
-            eprint!("\r\x1b[2K");
-        }
     }
 }

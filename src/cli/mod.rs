@@ -2,10 +2,12 @@
 
 mod calendar;
 mod callback;
+mod demo;
 mod due;
 mod escalations;
 mod event;
 mod import;
+mod progress;
 mod rates;
 mod rules;
 pub mod table;
@@ -23,6 +25,7 @@ use crate::store::Store;
 const EXAMPLES: &str = "\
 Examples:
   huifang                                  open the TUI on today's call-backs
+  huifang --db demo.db demo                try it out on generated demo data
   huifang import 投诉处理表.csv              take in finished work
   huifang due --json                       what is due today, for scripts
   huifang record 42 --outcome satisfied --channel phone
@@ -86,6 +89,11 @@ pub enum Command {
         after_help = "Examples:\n  huifang calendar --from 2026-09-28 --to 2026-10-12\n  huifang calendar --from 2026-02-01 --to 2026-03-01 --json\n\nHolidays follow the table in [holidays] (default cn, the State Council's notices for\n2024-2026). Add next year as [holidays.years.2027] in the config; a year no table covers is\ncounted weekends only, and says so."
     )]
     Calendar(calendar::CalendarArgs),
+    /// Fill an empty database with a few months of realistic, reproducible demo data.
+    #[command(
+        after_help = "Examples:\n  huifang --db demo.db demo\n  huifang --db big.db demo --events 100000 --sites 10 --months 12 --seed 7\n  HUIFANG_NOW='2026-12-03 10:00' huifang --db a.db demo --seed 1   (the same data on every run)\n\nThe history ends at now: the same seed and the same HUIFANG_NOW give the same database."
+    )]
+    Demo(demo::DemoArgs),
 }
 
 /// What every command works with.
@@ -149,6 +157,7 @@ pub fn run(cli: &Cli, command: &Command) -> Result<()> {
         Command::Rules(c) => rules::run(&ctx, c),
         Command::Rates(a) => rates::run(&ctx, a),
         Command::Calendar(a) => calendar::run(&ctx, a),
+        Command::Demo(a) => demo::run(&ctx, a),
     }
 }
 

@@ -13,7 +13,7 @@ mod tasks;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime};
 use color_eyre::eyre::{Result, WrapErr, eyre};
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
@@ -23,7 +23,7 @@ use crate::rules::{Cohort, CohortCount};
 pub use escalations::{EscalationInsert, EscalationView};
 pub use events::{EventInsert, RateRow};
 pub use records::AttemptInsert;
-pub use tasks::{DueItem, DueQuery, TaskInsert};
+pub use tasks::{DueItem, DueQuery, OpenTask, TaskInsert};
 
 /// How long a writer waits for another before giving up with a clear message.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -97,6 +97,10 @@ pub trait Reads {
     /// for their next attempt after the ones that can be tried `now`.
     fn due(&self, q: &DueQuery, now: NaiveDateTime) -> Result<Vec<DueItem>> {
         tasks::due(self.conn(), q, now)
+    }
+    /// Pending tasks whose window opened on or before `day`, in id order.
+    fn open_tasks(&self, day: NaiveDate) -> Result<Vec<OpenTask>> {
+        tasks::open_by(self.conn(), day)
     }
     fn record_of_task(&self, task: TaskId) -> Result<Option<Record>> {
         records::record_of_task(self.conn(), task)
@@ -176,6 +180,14 @@ impl Store {
         Ok(self
             .conn
             .query_row("PRAGMA data_version", [], |r| r.get(0))?)
+    }
+
+    /// Lets SQLite keep up to `mib` MiB of pages in memory (default 2 MiB), for big writes such
+    /// as an import or demo data: the pages of a growing index then stay out of the OS's hands.
+    pub fn use_page_cache(&self, mib: u32) -> Result<()> {
+        self.conn
+            .pragma_update(None, "cache_size", -(i64::from(mib) * 1024))?;
+        Ok(())
     }
 
     pub fn path(&self) -> &Path {

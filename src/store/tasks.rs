@@ -133,6 +133,41 @@ pub(super) fn due(c: &Connection, q: &DueQuery, now: NaiveDateTime) -> Result<Ve
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// A pending task whose window has opened, with what a desk needs to plan working it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OpenTask {
+    pub task_id: TaskId,
+    pub category: String,
+    pub major: bool,
+    pub site: String,
+    pub role: String,
+    pub completed_at: NaiveDateTime,
+    pub opens: NaiveDate,
+    pub due: NaiveDate,
+}
+
+/// Pending tasks whose window opened on or before `day`, in id order (lighter than [`due`]).
+pub(super) fn open_by(c: &Connection, day: NaiveDate) -> Result<Vec<OpenTask>> {
+    let mut stmt = c.prepare_cached(
+        "SELECT t.id, e.category, e.major, e.site, t.role, e.completed_at, t.opens, t.due \
+         FROM tasks t JOIN events e ON e.id = t.event_id \
+         WHERE t.state = 'pending' AND t.opens <= ?1 ORDER BY t.id",
+    )?;
+    let rows = stmt.query_map([day], |r| {
+        Ok(OpenTask {
+            task_id: r.get(0)?,
+            category: r.get(1)?,
+            major: r.get(2)?,
+            site: r.get(3)?,
+            role: r.get(4)?,
+            completed_at: r.get(5)?,
+            opens: r.get(6)?,
+            due: r.get(7)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 /// Who holds a claim on the task, and until when (expired claims included).
 pub(super) fn claim_of(c: &Connection, id: TaskId) -> Result<Option<(String, NaiveDateTime)>> {
     let row: Option<(Option<String>, Option<NaiveDateTime>)> = c

@@ -1,0 +1,81 @@
+use clap::Args;
+use color_eyre::eyre::Result;
+
+use super::progress::Progress;
+use super::{Ctx, JsonFlag, print_json};
+use crate::demo::{Plan, Tick, generate};
+use crate::error::BadInput;
+use crate::i18n::fill;
+use crate::store::Reads;
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// How many service events to generate.
+    #[arg(long, default_value_t = 2000, value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
+    pub events: u64,
+    /// The seed: the same seed (and the same HUIFANG_NOW) gives the same data.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// How many sites (管理处).
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u64).range(1..=500))]
+    pub sites: u64,
+    /// How many months of history, up to now.
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=120))]
+    pub months: u32,
+    #[command(flatten)]
+    pub json: JsonFlag,
+}
+
+pub fn run(ctx: &Ctx, a: &DemoArgs) -> Result<()> {
+    let path = ctx.db_path()?;
+    let mut store = ctx.open_store()?;
+    store.use_page_cache(256)?;
+    let tx = store.write()?;
+    let held = tx.event_count()?;
+    if held > 0 {
+        return Err(BadInput::new(format!(
+            "{}: the database already holds {held} events; demo data goes only into an empty one: \
+             point at a fresh file with --db demo.db (or HUIFANG_DB=demo.db)",
+            path.display()
+        ))
+        .into());
+    }
+    let plan = Plan {
+        events: a.events as usize,
+        seed: a.seed,
+        sites: a.sites as usize,
+        months: a.months,
+    };
+    let mut bar: Option<Progress> = None;
+    let summary = generate(&tx, &ctx.config, &plan, ctx.clock.now(), &mut |t| match t {
+        Tick::Start(total) => bar = Some(Progress::new(total)),
+        Tick::Done(done) => bar.iter().for_each(|b| b.tick(done)),
+        Tick::End => bar.take().iter().for_each(Progress::finish),
+    })?;
+    tx.commit()?;
+    if a.json.json {
+        return print_json(&summary);
+    }
+    let s = &summary;
+    println!(
+        "{}",
+        fill(
+            ctx.t("msg.demo"),
+            &[
+                ("path", &path.display()),
+                ("events", &s.events),
+                ("sites", &s.sites.len()),
+                ("tasks", &s.tasks),
+                ("not_selected", &s.not_selected),
+                ("records", &s.records),
+                ("attempts", &s.attempts),
+                ("unreachable", &s.unreachable),
+                ("escalations", &s.escalations),
+                ("pending", &s.pending),
+                ("overdue", &s.overdue),
+                ("due_today", &s.due_today),
+            ]
+        )
+    );
+    Ok(())
+}

@@ -1,0 +1,34 @@
+//! A progress count for long commands (import, demo).
+
+use std::io::IsTerminal;
+
+/// A one-line progress count on stderr, shown only when stderr is a terminal and the work big.
+pub struct Progress {
+    total: usize,
+    shown: bool,
+}
+
+impl Progress {
+    pub fn new(total: usize) -> Self {
+        Self {
+            total,
+            shown: total >= 20_000 && std::io::stderr().is_terminal(),
+        }
+    }
+
+    pub fn tick(&self, done: usize) {
+        if self.shown && done.is_multiple_of(10_000) {
+            eprint!(
+                "\r{done}/{} ({:.0}%)",
+                self.total,
+                done as f64 * 100.0 / self.total as f64
+            );
+        }
+    }
+
+    pub fn finish(&self) {
+        if self.shown {
+            eprint!("\r\x1b[2K");
+        }
+    }
+}

@@ -1,0 +1,225 @@
+//! `huifang demo`, through the real binary.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+const NOW: &str = "2026-12-03 10:00";
+
+fn huifang(db: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_huifang"))
+        .args(args)
+        .env("HUIFANG_DB", db)
+        .env("HUIFANG_NOW", NOW)
+        .env("TZ", "Asia/Shanghai")
+        .env("LANG", "en_US.UTF-8")
+        .env_remove("HUIFANG_CONFIG")
+        .env_remove("HUIFANG_OPERATOR")
+        .output()
+        .expect("the binary runs")
+}
+
+fn ok(db: &Path, args: &[&str]) -> String {
+    let out = huifang(db, args);
+    assert!(
+        out.status.success(),
+        "huifang {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("UTF-8 output")
+}
+
+fn json(db: &Path, args: &[&str]) -> Value {
+    serde_json::from_str(&ok(db, args)).expect("JSON output")
+}
+
+fn db_counts(db: &Path) -> Vec<(String, i64)> {
+    let c = rusqlite::Connection::open(db).unwrap();
+    let mut out = Vec::new();
+    for q in [
+        "SELECT count(*) FROM events",
+        "SELECT count(DISTINCT category) FROM events",
+        "SELECT count(*) FROM tasks",
+        "SELECT count(*) FROM tasks WHERE state = 'done'",
+        "SELECT count(*) FROM tasks WHERE state = 'unreachable'",
+        "SELECT count(*) FROM tasks WHERE state = 'pending'",
+        "SELECT count(*) FROM attempts",
+        "SELECT count(*) FROM records",
+        "SELECT count(*) FROM records WHERE outcome = 'unsatisfied'",
+        "SELECT count(*) FROM escalations",
+        "SELECT count(*) FROM events WHERE major",
+        "SELECT count(*) FROM events WHERE contract_start IS NOT NULL",
+        "SELECT count(*) FROM events WHERE NOT selected",
+    ] {
+        out.push((q.to_string(), c.query_row(q, [], |r| r.get(0)).unwrap()));
+    }
+    out
+}
+
+/// Every row of every table, in id order: the whole content of the database.
+fn dump(db: &Path) -> String {
+    let c = rusqlite::Connection::open(db).unwrap();
+    let mut s = String::new();
+    for table in ["events", "tasks", "attempts", "records", "escalations"] {
+        let mut stmt = c
+            .prepare(&format!("SELECT * FROM {table} ORDER BY id"))
+            .unwrap();
+        let n = stmt.column_count();
+        let mut rows = stmt.query([]).unwrap();
+        while let Some(r) = rows.next().unwrap() {
+            for i in 0..n {
+                let v: rusqlite::types::Value = r.get(i).unwrap();
+                s.push_str(&format!("{v:?}|"));
+            }
+            s.push('\n');
+        }
+    }
+    s
+}
+
+#[test]
+fn same_seed_same_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a.db"), dir.path().join("b.db"));
+    ok(&a, &["demo", "--events", "1500", "--seed", "42"]);
+    ok(&b, &["demo", "--events", "1500", "--seed", "42"]);
+    assert_eq!(db_counts(&a), db_counts(&b));
+    assert_eq!(ok(&a, &["due", "--json"]), ok(&b, &["due", "--json"]));
+    assert_eq!(
+        ok(&a, &["escalations", "--json"]),
+        ok(&b, &["escalations", "--json"])
+    );
+    assert!(dump(&a) == dump(&b), "the two databases differ");
+
+    let c = dir.path().join("c.db");
+    ok(&c, &["demo", "--events", "1500", "--seed", "43"]);
+    assert!(dump(&a) != dump(&c), "another seed gives other data");
+}
+
+#[test]
+fn a_realistic_desk() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("d.db");
+    let summary = json(&db, &["demo", "--json"]);
+    assert_eq!(summary["events"], 2000);
+    assert_eq!(summary["sites"].as_array().unwrap().len(), 3);
+
+    let c = rusqlite::Connection::open(&db).unwrap();
+    let count = |q: &str| -> i64 { c.query_row(q, [], |r| r.get(0)).unwrap() };
+    let categories: Vec<String> = c
+        .prepare("SELECT DISTINCT category FROM events ORDER BY category")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    for (key, _) in huifang::domain::BUILTIN_CATEGORIES {
+        assert!(categories.iter().any(|c| c == key), "no {key} event");
+    }
+    assert_eq!(count("SELECT count(*) FROM events"), 2000);
+    let repairs = count("SELECT count(*) FROM events WHERE category = 'repair'");
+    let complaints = count("SELECT count(*) FROM events WHERE category = 'complaint'");
+    let help = count("SELECT count(*) FROM events WHERE category = 'help'");
+    assert!(
+        repairs > complaints && complaints > help,
+        "{repairs} {complaints} {help}"
+    );
+    assert!(count("SELECT count(*) FROM events WHERE major") > 0);
+    assert_eq!(
+        count(
+            "SELECT count(*) FROM events WHERE category = 'special_service' AND contract_end IS NULL"
+        ),
+        0
+    );
+    // 11-digit mobiles; some households call more than once about the same matter.
+    assert_eq!(
+        count("SELECT count(*) FROM events WHERE length(phone) <> 11 OR phone GLOB '*[^0-9]*'"),
+        0
+    );
+    assert!(
+        count(
+            "SELECT count(*) FROM (SELECT 1 FROM events GROUP BY site, unit, matter HAVING count(*) >= 2)"
+        ) > 0
+    );
+    // The history spans the last four months and ends before now.
+    assert!(count("SELECT count(*) FROM events WHERE completed_at > '2026-12-03 10:00'") == 0);
+    assert!(count("SELECT count(*) FROM events WHERE completed_at < '2026-08-03'") == 0);
+    assert!(count("SELECT count(*) FROM events WHERE completed_at < '2026-08-20'") > 0);
+
+    let done = count("SELECT count(*) FROM tasks WHERE state = 'done'");
+    let satisfied = count("SELECT count(*) FROM records WHERE outcome = 'satisfied'");
+    assert!(
+        satisfied * 10 > done * 7,
+        "mostly satisfied: {satisfied}/{done}"
+    );
+    assert!(count("SELECT count(*) FROM records WHERE outcome = 'basic'") > 0);
+    assert!(count("SELECT count(*) FROM tasks WHERE state = 'unreachable'") > 0);
+    let unsatisfied = count("SELECT count(*) FROM records WHERE outcome = 'unsatisfied'");
+    assert!(unsatisfied > 0);
+    assert_eq!(count("SELECT count(*) FROM escalations"), unsatisfied);
+    assert_eq!(summary["escalations"], unsatisfied);
+    // Records are made inside their windows, never before they open, never after now.
+    assert_eq!(
+        count(
+            "SELECT count(*) FROM records r JOIN tasks t ON t.id = r.task_id \
+             WHERE date(r.recorded_at) < t.opens OR date(r.recorded_at) > t.due \
+                OR r.recorded_at > '2026-12-03 10:00' OR r.forced"
+        ),
+        0
+    );
+    assert_eq!(
+        count("SELECT count(*) FROM attempts WHERE at > '2026-12-03 10:00'"),
+        0
+    );
+
+    let due = json(&db, &["due", "--json"]);
+    let due = due.as_array().unwrap();
+    let state = |s: &str| due.iter().filter(|d| d["state"] == s).count();
+    assert!(state("due_today") > 0, "nothing due today");
+    assert!(state("overdue") > 0, "nothing overdue");
+    assert!(state("open") > 0, "nothing open");
+    assert!(
+        !json(&db, &["escalations", "--json"])
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[test]
+fn refuses_a_database_that_holds_events() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("d.db");
+    ok(&db, &["demo", "--events", "50", "--sites", "1"]);
+    let out = huifang(&db, &["demo", "--events", "50"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("already holds 50 events") && err.contains("--db"),
+        "{err}"
+    );
+    let c = rusqlite::Connection::open(&db).unwrap();
+    let n: i64 = c
+        .query_row("SELECT count(*) FROM events", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(n, 50, "nothing was added");
+}
+
+#[test]
+fn many_sites_get_distinct_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("d.db");
+    let summary = json(&db, &["demo", "--events", "300", "--sites", "30", "--json"]);
+    let sites: Vec<&str> = summary["sites"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap())
+        .collect();
+    let mut unique = sites.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    assert_eq!(unique.len(), 30);
+    assert!(sites.iter().all(|s| s.ends_with("管理处")));
+}
