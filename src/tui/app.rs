@@ -271,7 +271,23 @@ impl App {
                 }
             }
             Effect::LoadDemo => {
-                self.state.info(self.state.t("msg.demo_hint").to_string());
+                // Only into an empty database, as `huifang demo` does.
+                let tx = self.store.write()?;
+                if tx.event_count()? == 0 {
+                    let plan = crate::demo::Plan {
+                        events: 2000,
+                        seed: 1,
+                        sites: 3,
+                        months: 4,
+                    };
+                    let s = crate::demo::generate(&tx, &self.config, &plan, now, &mut |_| {})?;
+                    tx.commit()?;
+                    self.state.info(fill(
+                        self.state.t("msg.demo_loaded"),
+                        &[("events", &s.events)],
+                    ));
+                    self.reload()?;
+                }
             }
         }
         Ok(())

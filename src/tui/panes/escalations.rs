@@ -9,7 +9,7 @@ use crate::tui::state::{Focus, State};
 use crate::tui::theme::{Role, style};
 use crate::tui::view::pane_block;
 
-const WIDTHS: [u16; 9] = [5, 14, 10, 12, 4, 6, 11, 8, 10];
+const WIDTHS: [u16; 9] = [5, 20, 10, 14, 4, 6, 11, 8, 12];
 
 pub fn draw(f: &mut Frame, area: Rect, state: &State) {
     let x = &state.escalations;
@@ -69,9 +69,9 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State) {
             };
             let row = Row::new(vec![
                 Span::raw(e.id.to_string()),
-                Span::raw(cell(&e.event_ref, 14)),
+                Span::raw(cell(&e.event_ref, 20)),
                 Span::raw(cell(&e.customer, 10)),
-                Span::raw(cell(&e.unit, 12)),
+                Span::raw(cell(&e.unit, 14)),
                 Span::raw(format!("R{}", e.round)),
                 Span::raw(fill(state.t("ui.age_days"), &[("n", &age)])),
                 Span::styled(
@@ -88,7 +88,7 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State) {
                         .unwrap_or("—")
                         .to_string(),
                 ),
-                Span::raw(cell(e.operator.as_deref().unwrap_or(""), 10)),
+                Span::raw(cell(e.operator.as_deref().unwrap_or(""), 12)),
             ]);
             if i == x.selected && state.focus == Focus::Escalations {
                 row.style(style(Role::Selected))
