@@ -21,9 +21,18 @@ fn config_example_parses_and_matches_the_defaults() {
         assert_eq!(ex.channels, rule.channels, "{key} channels");
         assert_eq!(ex.max_attempts, rule.max_attempts, "{key} max_attempts");
         assert_eq!(ex.retry_after, rule.retry_after, "{key} retry_after");
-        assert_eq!(ex.fallback_channel, rule.fallback_channel, "{key} fallback_channel");
-        assert_eq!(ex.fallback_after, rule.fallback_after, "{key} fallback_after");
-        assert_eq!(ex.repeat_select_at, rule.repeat_select_at, "{key} repeat_select_at");
+        assert_eq!(
+            ex.fallback_channel, rule.fallback_channel,
+            "{key} fallback_channel"
+        );
+        assert_eq!(
+            ex.fallback_after, rule.fallback_after,
+            "{key} fallback_after"
+        );
+        assert_eq!(
+            ex.repeat_select_at, rule.repeat_select_at,
+            "{key} repeat_select_at"
+        );
     }
     assert_eq!(example.hours.callable, builtin.hours.callable);
     assert_eq!(example.hours.holidays, builtin.hours.holidays);
