@@ -52,6 +52,42 @@ pub fn pad(s: &str, cells: usize) -> String {
     format!("{t}{}", " ".repeat(cells.saturating_sub(w)))
 }
 
+/// Breaks text into lines of at most `max` cells: at spaces where it can, between any two
+/// characters where it must (CJK text has no spaces). A character wider than `max` gets a line
+/// of its own (and is cut by the widget).
+pub fn wrap(s: &str, max: usize) -> Vec<String> {
+    let max = max.max(1);
+    let mut lines = Vec::new();
+    for para in s.split('\n') {
+        let mut line = String::new();
+        let mut used = 0;
+        for word in para.split(' ') {
+            let w = width(word);
+            if used > 0 && used + 1 + w <= max {
+                line.push(' ');
+                line.push_str(word);
+                used += 1 + w;
+                continue;
+            }
+            if used > 0 {
+                lines.push(std::mem::take(&mut line));
+                used = 0;
+            }
+            for c in word.chars() {
+                let cw = c.width().unwrap_or(0);
+                if used > 0 && used + cw > max {
+                    lines.push(std::mem::take(&mut line));
+                    used = 0;
+                }
+                line.push(c);
+                used += cw;
+            }
+        }
+        lines.push(line);
+    }
+    lines
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -61,6 +97,25 @@ mod tests {
         assert_eq!(sanitize("林\x1b[31m一"), "林\u{FFFD}[31m一");
         assert_eq!(sanitize("a\u{202E}b"), "a\u{FFFD}b");
         assert_eq!(sanitize("普通"), "普通");
+    }
+
+    #[test]
+    fn wrap_by_display_width() {
+        assert_eq!(
+            wrap("终端太小:2×10。", 2),
+            ["终", "端", "太", "小", ":2", "×1", "0", "。"]
+        );
+        assert_eq!(
+            wrap("too small: 80x24 at least", 10),
+            ["too small:", "80x24 at", "least"]
+        );
+        assert_eq!(wrap("界面", 1), ["界", "面"]);
+        for max in 1..12 {
+            for line in wrap("终端太小:79×23。huifang 需要至少 80×24,请放大窗口。", max)
+            {
+                assert!(width(&line) <= max.max(2), "{line:?} in {max}");
+            }
+        }
     }
 
     #[test]

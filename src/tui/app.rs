@@ -65,6 +65,8 @@ impl App {
                 str::to_string,
             )),
         };
+        // Another operator's work can add or remove rows above the selection: keep the task.
+        let keep = self.state.queue.current().map(|d| d.task_id);
         self.state.queue.all = self.store.due(&DueQuery::default(), self.state.now)?;
         let now = self.state.now;
         self.state.queue.contact = self
@@ -81,7 +83,7 @@ impl App {
                 .clone()
                 .filter(|s| self.state.queue.all.iter().any(|d| &d.site == s));
         }
-        self.state.queue.refilter();
+        self.state.queue.refilter_keeping(keep);
         self.state.escalations.items = self.store.escalations(false)?;
         let n = self.state.escalations.items.len();
         self.state.escalations.selected = self.state.escalations.selected.min(n.saturating_sub(1));

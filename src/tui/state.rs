@@ -46,6 +46,12 @@ impl Queue {
     /// task selected when it is still there.
     pub fn refilter(&mut self) {
         let keep = self.current().map(|d| d.task_id);
+        self.refilter_keeping(keep);
+    }
+
+    /// Like [`Queue::refilter`], after `all` was replaced: `keep` is the task that was selected
+    /// in the old list (the old `shown` indices mean nothing in the new one).
+    pub fn refilter_keeping(&mut self, keep: Option<TaskId>) {
         let needle = self.search.value().trim().to_lowercase();
         self.shown = self
             .all

@@ -489,8 +489,14 @@ pub fn after_save(state: &mut State, task: TaskId) {
     state.form = None;
     state.focus = Focus::Queue;
     let q = &mut state.queue;
-    if let Some(pos) = q.all.iter().position(|d| d.task_id == task) {
-        q.all.remove(pos);
-    }
-    q.refilter();
+    // The call-back after the saved one, in the order shown.
+    let next = q
+        .shown
+        .iter()
+        .map(|&i| &q.all[i])
+        .skip_while(|d| d.task_id != task)
+        .nth(1)
+        .map(|d| d.task_id);
+    q.all.retain(|d| d.task_id != task);
+    q.refilter_keeping(next);
 }

@@ -4,7 +4,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use super::keymap::Keymap;
 use super::panes;
@@ -29,12 +29,13 @@ pub fn draw(f: &mut Frame, state: &mut State, keymap: &Keymap, config: &Config) 
                 ("mh", &MIN_HEIGHT),
             ],
         );
-        f.render_widget(
-            Paragraph::new(text)
-                .wrap(Wrap { trim: true })
-                .style(style(Role::Error)),
-            area,
-        );
+        // Wrapped here, by display width: ratatui's word wrapper panics on wide characters in a
+        // two-column area.
+        let lines: Vec<Line> = crate::text::wrap(&text, usize::from(area.width))
+            .into_iter()
+            .map(Line::from)
+            .collect();
+        f.render_widget(Paragraph::new(lines).style(style(Role::Error)), area);
         return;
     }
     state.wide = area.width >= WIDE;

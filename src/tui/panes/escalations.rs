@@ -9,7 +9,9 @@ use crate::tui::state::{Focus, State};
 use crate::tui::theme::{Role, style};
 use crate::tui::view::pane_block;
 
-const WIDTHS: [u16; 9] = [5, 20, 10, 14, 4, 6, 11, 8, 12];
+/// Id, ref, customer, unit, round, age, deadline, outcome; the operator takes what is left.
+/// With the spacing they fit 80 columns (see the queue's widths).
+const WIDTHS: [u16; 8] = [4, 11, 10, 12, 4, 4, 10, 8];
 
 pub fn draw(f: &mut Frame, area: Rect, state: &State) {
     let x = &state.escalations;
@@ -34,6 +36,13 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State) {
         .selected
         .saturating_sub(rows_fit - 1)
         .min(x.items.len().saturating_sub(rows_fit));
+    let fixed: u16 = WIDTHS.iter().sum::<u16>() + WIDTHS.len() as u16;
+    let widths: Vec<u16> = WIDTHS
+        .iter()
+        .copied()
+        .chain([inner.width.saturating_sub(fixed).max(2)])
+        .collect();
+    let w = |i: usize| usize::from(widths[i]);
     let header = Row::new(
         [
             "col.id",
@@ -46,7 +55,9 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State) {
             "col.outcome",
             "col.operator",
         ]
-        .map(|k| state.t(k)),
+        .iter()
+        .enumerate()
+        .map(|(i, k)| cell(state.t(k), w(i))),
     )
     .style(style(Role::Muted));
     let zh = state.lang == crate::i18n::Lang::Zh;
@@ -68,27 +79,27 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State) {
                 e.deadline.format("%m-%d").to_string()
             };
             let row = Row::new(vec![
-                Span::raw(e.id.to_string()),
-                Span::raw(cell(&e.event_ref, 20)),
-                Span::raw(cell(&e.customer, 10)),
-                Span::raw(cell(&e.unit, 14)),
+                Span::raw(cell(&e.id.to_string(), w(0))),
+                Span::raw(cell(&e.event_ref, w(1))),
+                Span::raw(cell(&e.customer, w(2))),
+                Span::raw(cell(&e.unit, w(3))),
                 Span::raw(format!("R{}", e.round)),
-                Span::raw(fill(state.t("ui.age_days"), &[("n", &age)])),
+                Span::raw(cell(&fill(state.t("ui.age_days"), &[("n", &age)]), w(5))),
                 Span::styled(
-                    deadline,
+                    cell(&deadline, w(6)),
                     if late {
                         style(Role::Overdue)
                     } else {
                         style(Role::DueToday)
                     },
                 ),
-                Span::raw(
+                Span::raw(cell(
                     e.outcome
                         .map(|o| if zh { o.zh() } else { o.code() })
-                        .unwrap_or("—")
-                        .to_string(),
-                ),
-                Span::raw(cell(e.operator.as_deref().unwrap_or(""), 12)),
+                        .unwrap_or("—"),
+                    w(7),
+                )),
+                Span::raw(cell(e.operator.as_deref().unwrap_or(""), w(8))),
             ]);
             if i == x.selected && state.focus == Focus::Escalations {
                 row.style(style(Role::Selected))
@@ -97,7 +108,7 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State) {
             }
         });
     f.render_widget(
-        Table::new(rows, WIDTHS.map(Constraint::Length))
+        Table::new(rows, widths.iter().map(|w| Constraint::Length(*w)))
             .header(header)
             .column_spacing(1),
         inner,

@@ -56,45 +56,62 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, keymap: &Keymap) {
 }
 
 fn help(f: &mut Frame, area: Rect, state: &State, keymap: &Keymap) {
-    let r = centered(
-        f,
-        area,
-        area.width.saturating_sub(8).min(90),
-        area.height.saturating_sub(2),
-    );
-    let mut lines = Vec::new();
+    // (section title) or (keys, description), in keymap order.
+    let mut entries: Vec<(Option<String>, String)> = Vec::new();
     let mut last = None;
     for b in &keymap.bindings {
         if last != Some(b.context) {
-            lines.push(Line::from(Span::styled(
+            entries.push((
+                None,
                 state.t(&format!("help.{}", b.context.name())).to_string(),
-                style(Role::Title),
-            )));
+            ));
             last = Some(b.context);
         }
         let keys: Vec<String> = b.keys.iter().map(|k| k.label()).collect();
-        lines.push(Line::from(vec![
-            plain(format!("  {:<18}", keys.join(" / "))),
-            plain(
-                state
-                    .t(&format!("key.{}.{}", b.context.name(), b.name))
-                    .to_string(),
-            ),
-        ]));
+        entries.push((
+            Some(keys.join(" / ")),
+            state
+                .t(&format!("key.{}.{}", b.context.name(), b.name))
+                .to_string(),
+        ));
     }
-    let title = state.t("ui.help_title").to_string();
-    // Two columns when the list is taller than the box.
-    let inner_h = usize::from(r.height.saturating_sub(2)).max(1);
-    if lines.len() > inner_h && r.width >= 80 {
-        let block = pane_block(title, true);
-        let inner = block.inner(r);
-        f.render_widget(block, r);
-        let [a, b] = crate::tui::view::split_h(inner, 50);
-        let second = lines.split_off(inner_h.min(lines.len()));
-        f.render_widget(Paragraph::new(lines), a);
-        f.render_widget(Paragraph::new(second), b);
-    } else {
-        f.render_widget(Paragraph::new(lines).block(pane_block(title, true)), r);
+    // The smallest box that shows the list in at most two columns, within the screen.
+    let height = (entries.len().div_ceil(2) as u16 + 2)
+        .max(area.height.saturating_sub(2))
+        .min(area.height);
+    let r = centered(f, area, area.width.saturating_sub(2).min(100), height);
+    let block = pane_block(state.t("ui.help_title").to_string(), true);
+    let inner = block.inner(r);
+    f.render_widget(block, r);
+    // As many columns as the list needs to be seen whole: every binding is listed.
+    let inner_h = usize::from(inner.height).max(1);
+    let columns = entries.len().div_ceil(inner_h).max(1);
+    let areas =
+        ratatui::layout::Layout::horizontal(vec![ratatui::layout::Constraint::Fill(1); columns])
+            .split(inner);
+    let key_w = entries
+        .iter()
+        .filter_map(|(k, _)| k.as_deref())
+        .map(crate::text::width)
+        .max()
+        .unwrap_or(0)
+        .max(14);
+    for (chunk, a) in entries.chunks(inner_h).zip(areas.iter()) {
+        let room = usize::from(a.width).saturating_sub(key_w + 4);
+        let lines: Vec<Line> = chunk
+            .iter()
+            .map(|(keys, text)| match keys {
+                None => Line::from(Span::styled(
+                    crate::text::truncate(text, usize::from(a.width)),
+                    style(Role::Title),
+                )),
+                Some(keys) => Line::from(vec![
+                    plain(format!("  {}  ", crate::text::pad(keys, key_w))),
+                    plain(crate::text::truncate(text, room)),
+                ]),
+            })
+            .collect();
+        f.render_widget(Paragraph::new(lines), *a);
     }
 }
 

@@ -1,7 +1,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span, Text};
-use ratatui::widgets::{Paragraph, Row, Table, Wrap};
+use ratatui::widgets::{Paragraph, Row, Table};
 
 use super::cell;
 use crate::domain::{DueState, mask_phone};
@@ -10,7 +10,10 @@ use crate::tui::state::{Focus, State};
 use crate::tui::theme::{Role, style};
 use crate::tui::view::{muted, pane_block};
 
-const WIDTHS: [u16; 8] = [6, 12, 8, 10, 12, 11, 4, 10];
+/// State, due, category, customer, unit, phone, attempts; the flags take what is left. They
+/// add up (with the spacing) to fit 80 columns: a table wider than its area has its columns
+/// shrunk by ratatui, which cuts text without a mark.
+const WIDTHS: [u16; 7] = [7, 14, 8, 10, 12, 11, 4];
 
 pub fn draw(f: &mut Frame, area: Rect, state: &State) {
     let q = &state.queue;
@@ -61,14 +64,12 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State) {
         }
     }
     if state.total_events == 0 {
-        let text = Text::from(
-            state
-                .t("ui.welcome")
-                .lines()
-                .map(|l| Line::from(l.to_string()))
-                .collect::<Vec<_>>(),
-        );
-        f.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), body);
+        // Wrapped here: ratatui's wrapper can put a wide character past the area's edge.
+        let lines: Vec<Line> = crate::text::wrap(state.t("ui.welcome"), usize::from(body.width))
+            .into_iter()
+            .map(Line::from)
+            .collect();
+        f.render_widget(Paragraph::new(Text::from(lines)), body);
         return;
     }
     if q.shown.is_empty() {
@@ -84,6 +85,9 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State) {
         .selected
         .saturating_sub(rows_fit - 1)
         .min(q.shown.len().saturating_sub(rows_fit));
+    let fixed: u16 = WIDTHS.iter().sum::<u16>() + WIDTHS.len() as u16;
+    let flags_w = body.width.saturating_sub(fixed).max(2);
+    let widths: Vec<u16> = WIDTHS.iter().copied().chain([flags_w]).collect();
     let header = Row::new(
         [
             "col.state",
@@ -95,7 +99,9 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State) {
             "col.attempts",
             "col.flags",
         ]
-        .map(|k| state.t(k)),
+        .iter()
+        .zip(&widths)
+        .map(|(k, w)| cell(state.t(k), usize::from(*w))),
     )
     .style(style(Role::Muted));
     let rows = q
@@ -164,14 +170,26 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State) {
                 ));
             }
             let row = Row::new(vec![
-                Span::styled(due_label(state.lang, d.state).to_string(), state_style),
-                Span::raw(format!("{} {left}", d.due.format("%m-%d"))),
-                Span::raw(cell(&category_name(state, &d.category), WIDTHS[2] as usize)),
-                Span::raw(cell(&d.customer, WIDTHS[3] as usize)),
-                Span::raw(cell(&d.unit, WIDTHS[4] as usize)),
-                Span::raw(cell(&phone, WIDTHS[5] as usize)),
+                Span::styled(
+                    cell(due_label(state.lang, d.state), usize::from(widths[0])),
+                    state_style,
+                ),
+                Span::raw(cell(
+                    &format!("{} {left}", d.due.format("%m-%d")),
+                    usize::from(widths[1]),
+                )),
+                Span::raw(cell(
+                    &category_name(state, &d.category),
+                    usize::from(widths[2]),
+                )),
+                Span::raw(cell(&d.customer, usize::from(widths[3]))),
+                Span::raw(cell(&d.unit, usize::from(widths[4]))),
+                Span::raw(cell(&phone, usize::from(widths[5]))),
                 Span::raw(d.attempts.to_string()),
-                Span::styled(flags.join(" "), style(Role::Major)),
+                Span::styled(
+                    cell(&flags.join(" "), usize::from(flags_w)),
+                    style(Role::Major),
+                ),
             ]);
             if pos == q.selected {
                 row.style(style(Role::Selected))
@@ -179,7 +197,7 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State) {
                 row
             }
         });
-    let table = Table::new(rows, WIDTHS.map(Constraint::Length))
+    let table = Table::new(rows, widths.iter().map(|w| Constraint::Length(*w)))
         .header(header)
         .column_spacing(1);
     f.render_widget(table, body);

@@ -1,7 +1,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 
 use super::cell;
 use super::queue::category_name;
@@ -61,7 +61,11 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, _config: &Config) {
         ]),
         Line::from(vec![
             muted(format!("{} ", state.t("label.summary"))),
-            plain(sanitize(&ev.summary)),
+            plain(cell(
+                &ev.summary,
+                usize::from(inner.width)
+                    .saturating_sub(crate::text::width(state.t("label.summary")) + 1),
+            )),
         ]),
         Line::from(vec![
             muted(format!("{} ", state.t("label.window"))),
@@ -103,9 +107,7 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, _config: &Config) {
         _ => {
             let hint = fill(state.t("ui.open_hint"), &[]);
             f.render_widget(
-                Paragraph::new(hint)
-                    .style(style(Role::Muted))
-                    .wrap(Wrap { trim: true }),
+                Paragraph::new(wrapped(&hint, form_area.width)).style(style(Role::Muted)),
                 form_area,
             );
         }
@@ -114,16 +116,22 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, _config: &Config) {
         state.t("label.script").to_string(),
         style(Role::Title),
     ))];
-    script.extend(
-        d.script
-            .iter()
-            .enumerate()
-            .map(|(i, q)| Line::from(format!("{}、{}", i + 1, sanitize(q)))),
-    );
-    f.render_widget(
-        Paragraph::new(script).wrap(Wrap { trim: true }),
-        script_area,
-    );
+    for (i, q) in d.script.iter().enumerate() {
+        script.extend(wrapped(
+            &format!("{}、{}", i + 1, sanitize(q)),
+            script_area.width,
+        ));
+    }
+    f.render_widget(Paragraph::new(script), script_area);
+}
+
+/// Lines of at most `width` cells, wrapped here rather than by ratatui, whose wrapper can put a
+/// wide character past the area's edge (ratatui issue 2679).
+fn wrapped(text: &str, width: u16) -> Vec<Line<'static>> {
+    crate::text::wrap(text, usize::from(width))
+        .into_iter()
+        .map(Line::from)
+        .collect()
 }
 
 fn outcome_label(state: &State, o: Outcome) -> &'static str {

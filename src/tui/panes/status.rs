@@ -57,7 +57,8 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, keymap: &Keymap) {
             style(role),
         ));
     }
-    let hints = hints(state, keymap);
+    // Cut with a mark rather than at the edge.
+    let hints = crate::text::truncate(&hints(state, keymap), usize::from(area.width));
     f.render_widget(
         Paragraph::new(vec![Line::from(info), Line::from(muted(hints))]),
         area,
