@@ -352,7 +352,7 @@ fn two_operators_on_one_database_claims_and_live_refresh() {
     // B sees the claim without a keypress, and cannot open it.
     assert!(b.poll_changes().unwrap(), "A's claim is a change");
     let text = screen_text(&render(&mut b, 160, 48));
-    assert!(text.contains("🔒周小青"), "{text}");
+    assert!(text.contains("占:周小青"), "{text}");
     press(&mut b, key(KeyCode::Enter));
     assert!(b.state.form.is_none(), "B is refused");
     let msg = &b.state.message.as_ref().expect("a message").1;

@@ -12,6 +12,8 @@ use crate::tui::view::pane_block;
 /// Id, ref, customer, unit, round, age, deadline, outcome; the operator takes what is left.
 /// With the spacing they fit 80 columns (see the queue's widths).
 const WIDTHS: [u16; 8] = [4, 11, 10, 12, 4, 4, 10, 8];
+/// The same on a wide terminal, where refs and units are shown whole.
+const WIDE_WIDTHS: [u16; 8] = [5, 20, 12, 16, 4, 6, 12, 10];
 
 pub fn draw(f: &mut Frame, area: Rect, state: &State) {
     let x = &state.escalations;
@@ -36,8 +38,13 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State) {
         .selected
         .saturating_sub(rows_fit - 1)
         .min(x.items.len().saturating_sub(rows_fit));
-    let fixed: u16 = WIDTHS.iter().sum::<u16>() + WIDTHS.len() as u16;
-    let widths: Vec<u16> = WIDTHS
+    let base = if inner.width >= 120 {
+        WIDE_WIDTHS
+    } else {
+        WIDTHS
+    };
+    let fixed: u16 = base.iter().sum::<u16>() + base.len() as u16;
+    let widths: Vec<u16> = base
         .iter()
         .copied()
         .chain([inner.width.saturating_sub(fixed).max(2)])
