@@ -9,7 +9,7 @@ use crate::domain::{Attempt, CallbackTask, Record, mask_phone};
 use crate::error::BadInput;
 use crate::i18n::fill;
 use crate::import::{Field, build_event};
-use crate::store::{EscalationView, Reads};
+use crate::store::{EscalationFilter, EscalationView, Reads};
 use crate::workflow::{Intake, IntakeResult, check_event};
 
 #[derive(Debug, Subcommand)]
@@ -207,9 +207,8 @@ fn show(ctx: &Ctx, a: &ShowArgs) -> Result<()> {
         });
     }
     let escalations: Vec<EscalationView> = store
-        .escalations(true)?
+        .escalations_where(EscalationFilter::Event(event.id))?
         .into_iter()
-        .filter(|x| x.event_ref == event.event.reference)
         .map(|mut x| {
             x.phone = mask_phone(&x.phone);
             x

@@ -30,15 +30,34 @@ pub struct EscalationView {
     pub note: Option<String>,
 }
 
-/// Escalations not yet closed (or all, with `all`), oldest first.
-pub(super) fn list(c: &Connection, all: bool) -> Result<Vec<EscalationView>> {
+/// Which escalations to list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EscalationFilter {
+    /// Not closed yet.
+    Open,
+    All,
+    /// One escalation.
+    Id(i64),
+    /// Those of one event.
+    Event(EventId),
+}
+
+/// Escalations by the filter, oldest first.
+pub(super) fn list(c: &Connection, filter: EscalationFilter) -> Result<Vec<EscalationView>> {
+    let (open_only, id, event) = match filter {
+        EscalationFilter::Open => (true, None, None),
+        EscalationFilter::All => (false, None, None),
+        EscalationFilter::Id(id) => (false, Some(id), None),
+        EscalationFilter::Event(e) => (false, None, Some(e)),
+    };
     let mut stmt = c.prepare_cached(
         "SELECT x.id, e.ref, e.category, e.site, e.customer, e.phone, e.unit, x.round, x.state, x.owner_role, \
                 x.reason, x.opened_at, x.deadline, x.record_id, r.outcome, r.operator, r.note \
          FROM escalations x JOIN events e ON e.id = x.event_id LEFT JOIN records r ON r.id = x.record_id \
-         WHERE ?1 OR x.state <> 'closed' ORDER BY x.opened_at, x.id",
+         WHERE (NOT ?1 OR x.state <> 'closed') AND (?2 IS NULL OR x.id = ?2) AND (?3 IS NULL OR x.event_id = ?3) \
+         ORDER BY x.opened_at, x.id",
     )?;
-    let rows = stmt.query_map([all], |r| {
+    let rows = stmt.query_map(params![open_only, id, event], |r| {
         let outcome: Option<String> = r.get(14)?;
         Ok(EscalationView {
             id: r.get(0)?,

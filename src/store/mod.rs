@@ -20,7 +20,7 @@ use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use crate::domain::{Attempt, CallbackTask, EventId, NewEvent, Record, ServiceEvent, TaskId};
 use crate::rules::{Cohort, CohortCount};
 
-pub use escalations::{EscalationInsert, EscalationView};
+pub use escalations::{EscalationFilter, EscalationInsert, EscalationView};
 pub use events::{EventInsert, RateRow};
 pub use records::AttemptInsert;
 pub use tasks::{DueItem, DueQuery, OpenTask, TaskInsert};
@@ -116,7 +116,16 @@ pub trait Reads {
     }
     /// Escalations not closed (or all), oldest first.
     fn escalations(&self, all: bool) -> Result<Vec<EscalationView>> {
-        escalations::list(self.conn(), all)
+        let filter = if all {
+            EscalationFilter::All
+        } else {
+            EscalationFilter::Open
+        };
+        escalations::list(self.conn(), filter)
+    }
+    /// Escalations of one event, or one escalation, oldest first.
+    fn escalations_where(&self, filter: EscalationFilter) -> Result<Vec<EscalationView>> {
+        escalations::list(self.conn(), filter)
     }
 }
 

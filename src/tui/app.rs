@@ -260,9 +260,9 @@ impl App {
             Effect::LoadEscalation(id) => {
                 let view = self
                     .store
-                    .escalations(true)?
+                    .escalations_where(crate::store::EscalationFilter::Id(id))?
                     .into_iter()
-                    .find(|x| x.id == id);
+                    .next();
                 if let Some(v) = view {
                     let record = match v.record_id {
                         Some(r) => self.store.record_by_id(r)?,

@@ -344,14 +344,7 @@ fn update_queue(state: &mut State, action: Action) -> Vec<Effect> {
     let len = q.shown.len();
     let before = q.selected;
     match action {
-        Action::Up => q.selected = q.selected.saturating_sub(1),
-        Action::Down => q.selected = (q.selected + 1).min(len.saturating_sub(1)),
-        Action::PageUp => q.selected = q.selected.saturating_sub(state.page.max(1)),
-        Action::PageDown => {
-            q.selected = (q.selected + state.page.max(1)).min(len.saturating_sub(1))
-        }
-        Action::Top => q.selected = 0,
-        Action::Bottom => q.selected = len.saturating_sub(1),
+        _ if move_in_list(&mut q.selected, len, state.page, action) => {}
         Action::Search => {
             q.searching = true;
         }
@@ -448,18 +441,26 @@ fn detail_effect(state: &State) -> Vec<Effect> {
     }
 }
 
+/// Moves a list's selection for the movement actions; false for any other action.
+fn move_in_list(selected: &mut usize, len: usize, page: usize, action: Action) -> bool {
+    let last = len.saturating_sub(1);
+    *selected = match action {
+        Action::Up => selected.saturating_sub(1),
+        Action::Down => (*selected + 1).min(last),
+        Action::PageUp => selected.saturating_sub(page.max(1)),
+        Action::PageDown => (*selected + page.max(1)).min(last),
+        Action::Top => 0,
+        Action::Bottom => last,
+        _ => return false,
+    };
+    true
+}
+
 fn update_escalations(state: &mut State, action: Action) -> Vec<Effect> {
     let x = &mut state.escalations;
     let len = x.items.len();
     match action {
-        Action::Up => x.selected = x.selected.saturating_sub(1),
-        Action::Down => x.selected = (x.selected + 1).min(len.saturating_sub(1)),
-        Action::PageUp => x.selected = x.selected.saturating_sub(state.page.max(1)),
-        Action::PageDown => {
-            x.selected = (x.selected + state.page.max(1)).min(len.saturating_sub(1))
-        }
-        Action::Top => x.selected = 0,
-        Action::Bottom => x.selected = len.saturating_sub(1),
+        _ if move_in_list(&mut x.selected, len, state.page, action) => {}
         Action::Open => {
             if let Some(e) = x.current() {
                 let id = e.id;
