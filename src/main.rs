@@ -17,8 +17,9 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             if let Some(bad) = e.downcast_ref::<BadInput>() {
+                // One line per problem, whatever a cell of the input held.
                 for p in &bad.problems {
-                    eprintln!("{p}");
+                    eprintln!("{}", huifang::text::one_line(p));
                 }
                 ExitCode::from(2)
             } else {

@@ -18,6 +18,12 @@ fn needs_replacing(c: char) -> bool {
         || matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
+/// Text for one line of an error message: line breaks shown as `⏎`, other control characters
+/// neutralised as in [`sanitize`].
+pub fn one_line(s: &str) -> String {
+    sanitize(&s.replace("\r\n", "⏎").replace(['\n', '\r'], "⏎"))
+}
+
 /// Display width of a string in terminal cells (CJK characters count two).
 pub fn width(s: &str) -> usize {
     UnicodeWidthStr::width(s)
@@ -116,6 +122,15 @@ mod tests {
                 assert!(width(&line) <= max.max(2), "{line:?} in {max}");
             }
         }
+    }
+
+    #[test]
+    fn one_line_keeps_messages_on_one_line() {
+        assert_eq!(
+            one_line("unknown category `x\ny`"),
+            "unknown category `x⏎y`"
+        );
+        assert_eq!(one_line("a\r\nb\x1b"), "a⏎b\u{FFFD}");
     }
 
     #[test]
