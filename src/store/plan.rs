@@ -38,7 +38,7 @@ pub(super) fn stale_customers(c: &Connection, cutoff: NaiveDate) -> Result<Vec<S
                   max(CASE WHEN t.state = 'done' THEN t.closed_at END) AS reached, \
                   coalesce(max(t.state = 'pending'), 0) AS open \
            FROM events ev LEFT JOIN tasks t ON t.event_id = ev.id \
-           WHERE ev.phone <> '' OR ev.unit <> '' \
+           WHERE (CASE WHEN ev.phone <> '' THEN 'p' || ev.phone ELSE 'u' || ev.unit END) <> 'u' \
            GROUP BY ev.site, (CASE WHEN ev.phone <> '' THEN 'p' || ev.phone ELSE 'u' || ev.unit END) \
          ) g JOIN events e ON e.id = CAST(substr(g.latest, -12) AS INTEGER) \
          WHERE g.open = 0 \

@@ -107,12 +107,15 @@ CREATE INDEX events_matter ON events(matter, completed_at);
 "#;
 
 /// Periodic call-backs: where an event comes from (`intake`, or `periodic` for the ones
-/// `huifang plan` makes), and the customer index the plan's grouped query walks.
+/// `huifang plan` makes), and the indexes the plan's grouped query walks: events in customer
+/// order (phone at a site, else unit), tasks by event with what the plan reads of them.
 const V3: &str = r#"
 ALTER TABLE events ADD COLUMN origin TEXT NOT NULL DEFAULT 'intake';
 CREATE INDEX events_periodic_customer ON events(
     site,
     (CASE WHEN phone <> '' THEN 'p' || phone ELSE 'u' || unit END),
-    completed_at
+    completed_at,
+    origin
 );
+CREATE INDEX tasks_event_state ON tasks(event_id, state, closed_at);
 "#;

@@ -98,10 +98,9 @@ fn collect(
         let reached = c.last_reached.is_some();
         let base = c.last_reached.unwrap_or(c.last_event);
         let since = base.max(c.last_periodic.unwrap_or(base)).date();
+        // No ref of the day can exist yet: a periodic event made today would have made the
+        // customer not stale (its date is not before the cutoff).
         let reference = periodic_ref(&c, day);
-        if r.event_by_ref(&reference)?.is_some() {
-            continue;
-        }
         let what = if reached {
             format!("no reached call-back since {since}")
         } else {
@@ -180,13 +179,13 @@ pub fn run(tx: &Tx<'_>, config: &Config, day: NaiveDate, now: NaiveDateTime) -> 
 }
 
 /// `定期-{site}-{unit}-{date}` for a customer known by their unit; by their phone,
-/// `定期-{site}-{masked phone}~{4 hex of the number}-{date}`: the full number never shows in a
-/// ref, and two numbers that mask alike still get two refs.
+/// `定期-{site}-{masked phone}~{8 hex of the number}-{date}`: the full number never shows in a
+/// ref, and two numbers that mask alike still get two refs (4 hex digits collided at 1M events).
 pub fn periodic_ref(c: &StaleCustomer, day: NaiveDate) -> String {
     if c.phone.is_empty() {
         format!("定期-{}-{}-{day}", c.site, c.unit)
     } else {
-        let h = crate::rules::stable_hash(&c.phone) & 0xffff;
-        format!("定期-{}-{}~{h:04x}-{day}", c.site, mask_phone(&c.phone))
+        let h = crate::rules::stable_hash(&c.phone) & 0xffff_ffff;
+        format!("定期-{}-{}~{h:08x}-{day}", c.site, mask_phone(&c.phone))
     }
 }
