@@ -50,6 +50,8 @@ pub struct Config {
     pub repeats: RepeatRule,
     /// When customers may be called (不得随意打扰客户).
     pub hours: HoursRule,
+    /// Periodic call-backs (回访周期一般不超过半年): off unless enabled.
+    pub periodic: PeriodicRule,
     pub categories: BTreeMap<String, CategoryRule>,
     /// The TUI's settings.
     pub ui: UiConfig,
@@ -151,6 +153,43 @@ impl Default for RepeatRule {
     }
 }
 
+/// `[periodic]`: a call-back for every customer not reached for a while (回访周期一般不超过半年).
+/// A customer is their phone at a site, else their unit there.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PeriodicRule {
+    /// `huifang plan` (and the TUI at start) make periodic call-backs only when this is on.
+    pub enabled: bool,
+    /// A customer is due when this long has passed since their latest reached call-back (or,
+    /// never reached, their latest event), or since their latest periodic call-back.
+    pub period: Offset,
+    /// The category (key or Chinese name) the periodic event takes: its role, channels,
+    /// attempts and script.
+    pub category: String,
+    /// The task opens on the planning day and is due this long after it.
+    pub window: Offset,
+}
+
+impl Default for PeriodicRule {
+    fn default() -> Self {
+        Self {
+            enabled: false,
+            period: Offset {
+                amount: 6,
+                unit: crate::rules::OffsetUnit::Months,
+            },
+            category: "other".to_string(),
+            window: Offset {
+                amount: 7,
+                unit: crate::rules::OffsetUnit::Days,
+            },
+        }
+    }
+}
+
+/// The rule names a periodic task carries (`rule` of the task).
+pub const PERIODIC_RULE: &str = "periodic#1";
+
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct CategoryRule {
@@ -251,7 +290,18 @@ impl Config {
         let mut merged: toml::Table =
             toml::from_str(preset_text).map_err(|e| toml_error(&preset_origin, preset_text, &e))?;
         let user: toml::Table = toml::from_str(text).map_err(|e| toml_error(origin, text, &e))?;
+        let preset_digest = rules_digest(&merged);
         merge(&mut merged, user);
+        // A user's file that changes the rules without naming its own version gets the preset's
+        // version with a digest of the rules, so tasks made under it are told apart.
+        if own.version.is_empty() {
+            let digest = rules_digest(&merged);
+            if digest != preset_digest
+                && let Some(toml::Value::String(v)) = merged.get_mut("version")
+            {
+                *v = format!("{v}+{:08x}", digest & 0xffff_ffff);
+            }
+        }
         let config: Config = toml::Value::Table(merged)
             .try_into()
             .map_err(|e: toml::de::Error| BadInput::new(format!("{origin}: {}", e.message())))?;
@@ -383,6 +433,32 @@ impl Config {
                 format!("`{l}` is not a language: expected \"zh\" or \"en\""),
             );
         }
+        let p = &self.periodic;
+        if self.category(&p.category).is_none() {
+            problem(
+                &["periodic", "category"],
+                format!(
+                    "unknown category `{}`: expected one of {}",
+                    p.category,
+                    self.category_keys()
+                ),
+            );
+        }
+        if p.period.amount <= 0 {
+            problem(
+                &["periodic", "period"],
+                format!(
+                    "{} is not a period: expected a positive offset like \"6m\"",
+                    p.period
+                ),
+            );
+        }
+        if p.window.amount < 0 {
+            problem(
+                &["periodic", "window"],
+                format!("{} is not a window: expected \"0d\" or more", p.window),
+            );
+        }
         if self.categories.is_empty() {
             problem(
                 &["categories"],
@@ -491,6 +567,24 @@ fn impossible_window(w: &WindowRule, cal: &Calendar) -> Option<chrono::NaiveDate
         let a = chrono::NaiveDate::from_ymd_opt(y, m, d)?;
         (w.opens.apply(a, cal)? > w.due.apply(a, cal)?).then_some(a)
     })
+}
+
+/// The keys of a config that decide windows, selection and roles.
+const RULE_KEYS: &[&str] = &[
+    "categories",
+    "repeats",
+    "escalation",
+    "holidays",
+    "periodic",
+];
+
+/// A stable digest of the rules in a merged config table.
+fn rules_digest(t: &toml::Table) -> u64 {
+    let rules: toml::Table = RULE_KEYS
+        .iter()
+        .filter_map(|k| t.get(*k).map(|v| (k.to_string(), v.clone())))
+        .collect();
+    crate::rules::stable_hash(&toml::to_string(&rules).unwrap_or_default())
 }
 
 /// Deep-merges `over` into `base`: tables merge key by key, anything else replaces.

@@ -8,6 +8,7 @@ mod escalations;
 mod event;
 mod import;
 mod progress;
+mod plan;
 mod rates;
 mod rules;
 pub mod table;
@@ -81,7 +82,13 @@ pub enum Command {
         after_help = "Examples:\n  huifang rates\n  huifang rates --month 2026-11 --site 翠苑管理处 --json"
     )]
     Rates(rates::RatesArgs),
-    /// Explain or check the rules.
+    /// Make the periodic call-backs due on a day (default today): customers not reached for
+    /// the period in [periodic].
+    #[command(
+        after_help = "Examples:\n  huifang plan\n  huifang plan --date 2026-12-05 --dry-run --json\n\nOff unless [periodic] enabled = true in the config. Running it again makes nothing new:\na customer gets at most one periodic call-back open at a time."
+    )]
+    Plan(plan::PlanArgs),
+    /// Explain, check or reapply the rules.
     #[command(subcommand)]
     Rules(rules::RulesCommand),
     /// Working days, weekends, holidays and make-up working days (调休) from --from to --to.
@@ -156,6 +163,7 @@ pub fn run(cli: &Cli, command: &Command) -> Result<()> {
         Command::Escalations(a) => escalations::run(&ctx, a),
         Command::Rules(c) => rules::run(&ctx, c),
         Command::Rates(a) => rates::run(&ctx, a),
+        Command::Plan(a) => plan::run(&ctx, a),
         Command::Calendar(a) => calendar::run(&ctx, a),
         Command::Demo(a) => demo::run(&ctx, a),
     }

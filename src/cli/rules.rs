@@ -20,6 +20,24 @@ pub enum RulesCommand {
     /// Check a config file (default: the one in use); exit 2 with the errors if it is bad.
     #[command(after_help = "Example:\n  huifang rules check ~/.config/huifang/config.toml")]
     Check(CheckArgs),
+    /// Recompute the windows of pending tasks under the current rules and list what moves.
+    /// Editing the config never moves existing tasks: only this does.
+    #[command(
+        after_help = "Examples:\n  huifang rules reapply --dry-run\n  huifang rules reapply --from 2026-11-01 --json"
+    )]
+    Reapply(ReapplyArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ReapplyArgs {
+    /// Only tasks of events completed on or after this date.
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// List what would move; store nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    #[command(flatten)]
+    pub json: JsonFlag,
 }
 
 #[derive(Debug, Args)]
@@ -65,6 +83,7 @@ pub fn run(ctx: &Ctx, c: &RulesCommand) -> Result<()> {
     match c {
         RulesCommand::Explain(a) => explain(ctx, a),
         RulesCommand::Check(a) => check(ctx, a),
+        RulesCommand::Reapply(a) => reapply(ctx, a),
     }
 }
 
@@ -176,5 +195,92 @@ fn check(ctx: &Ctx, a: &CheckArgs) -> Result<()> {
             ]
         )
     );
+    Ok(())
+}
+
+fn reapply(ctx: &Ctx, a: &ReapplyArgs) -> Result<()> {
+    let from = a
+        .from
+        .as_deref()
+        .map(|d| date_arg("--from", d))
+        .transpose()?;
+    let mut store = ctx.open_store()?;
+    let tx = store.write()?;
+    let report = crate::workflow::reapply(&tx, &ctx.config, from, a.dry_run)?;
+    if a.dry_run {
+        drop(tx);
+    } else {
+        tx.commit()?;
+    }
+    if a.json.json {
+        return print_json(&report);
+    }
+    println!(
+        "{}",
+        fill(
+            ctx.t(if a.dry_run {
+                "msg.reapply_would_move"
+            } else {
+                "msg.reapply_moved"
+            }),
+            &[
+                ("n", &report.moved.len()),
+                ("checked", &report.checked),
+                ("restamped", &report.restamped),
+                ("version", &report.rules_version)
+            ]
+        )
+    );
+    if !report.moved.is_empty() {
+        let mut t = crate::cli::table::Table::new(
+            &[
+                "col.task",
+                "col.ref",
+                "col.rule",
+                "col.old_window",
+                "col.new_window",
+                "col.role",
+                "col.version",
+            ]
+            .map(|k| ctx.t(k)),
+        );
+        for m in &report.moved {
+            let role = if m.old_role == m.new_role {
+                crate::config::role_label(&m.new_role, ctx.lang).to_string()
+            } else {
+                format!(
+                    "{} → {}",
+                    crate::config::role_label(&m.old_role, ctx.lang),
+                    crate::config::role_label(&m.new_role, ctx.lang)
+                )
+            };
+            t.row(vec![
+                m.task_id.to_string(),
+                m.reference.clone(),
+                m.rule.clone(),
+                format!("{} .. {}", m.old_opens, m.old_due),
+                format!("→ {} .. {}", m.new_opens, m.new_due),
+                role,
+                format!("{} → {}", m.old_version, m.new_version),
+            ]);
+        }
+        print!("{}", t.render());
+    }
+    for s in &report.skipped {
+        println!(
+            "  ! {}",
+            fill(
+                ctx.t("msg.reapply_skipped"),
+                &[
+                    ("task", &s.task_id),
+                    ("ref", &s.reference),
+                    ("reason", &s.reason)
+                ]
+            )
+        );
+    }
+    if a.dry_run {
+        println!("{}", ctx.t("msg.dry_run"));
+    }
     Ok(())
 }

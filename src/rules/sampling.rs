@@ -43,14 +43,16 @@ pub fn choose(
         selected: true,
         reason,
     };
+    // A forced reason comes first even at a full rate: a repeat complaint is selected anyway,
+    // but the reason is what the supervisor needs to see.
+    if let Some(why) = forced {
+        return sel(why.to_string());
+    }
     if rate >= 1.0 {
         return sel(format!("rate {}", pct(rate)));
     }
     if major {
         return sel("major complaint: always called back".into());
-    }
-    if let Some(why) = forced {
-        return sel(why.to_string());
     }
     let n = so_far.events + 1;
     let needed = (rate * n as f64 - 1e-9).ceil().max(0.0) as u64;

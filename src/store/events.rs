@@ -68,7 +68,7 @@ pub(super) fn fingerprint(c: &Connection, reference: &str) -> Result<Option<Stri
 pub(super) fn cohort_count(c: &Connection, cohort: &Cohort) -> Result<CohortCount> {
     let (events, selected): (i64, i64) = c
         .prepare_cached(
-            "SELECT count(*), coalesce(sum(selected), 0) FROM events WHERE site = ?1 AND category = ?2 AND month = ?3",
+            "SELECT count(*), coalesce(sum(selected), 0) FROM events WHERE site = ?1 AND category = ?2 AND month = ?3 AND origin = 'intake'",
         )?
         .query_row(params![cohort.site, cohort.category, cohort.month], |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok(CohortCount {
@@ -134,7 +134,7 @@ pub(super) fn cohort_reach(c: &Connection, cohort: &Cohort) -> Result<(u64, u64,
             "SELECT count(*), coalesce(sum(selected), 0), coalesce(sum(selected AND \
                     EXISTS (SELECT 1 FROM tasks t WHERE t.event_id = e.id AND t.state = 'unreachable') AND \
                     NOT EXISTS (SELECT 1 FROM tasks t WHERE t.event_id = e.id AND t.state = 'done')), 0) \
-             FROM events e WHERE site = ?1 AND category = ?2 AND month = ?3",
+             FROM events e WHERE site = ?1 AND category = ?2 AND month = ?3 AND origin = 'intake'",
         )?
         .query_row(params![cohort.site, cohort.category, cohort.month], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
     Ok((n as u64, s as u64, u as u64))
@@ -147,7 +147,7 @@ pub(super) fn unselected(
     limit: usize,
 ) -> Result<Vec<ServiceEvent>> {
     let sql = format!(
-        "SELECT {COLUMNS} FROM events WHERE site = ?1 AND category = ?2 AND month = ?3 AND selected = 0 \
+        "SELECT {COLUMNS} FROM events WHERE site = ?1 AND category = ?2 AND month = ?3 AND origin = 'intake' AND selected = 0 \
          ORDER BY completed_at DESC, id DESC LIMIT ?4"
     );
     Ok(c.prepare_cached(&sql)?
@@ -165,7 +165,7 @@ pub(super) fn rates(c: &Connection, month: &str, site: Option<&str>) -> Result<V
                 coalesce(sum(EXISTS (SELECT 1 FROM tasks t WHERE t.event_id = e.id AND t.state = 'done')), 0), \
                 coalesce(sum(selected AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t.event_id = e.id AND t.state = 'done') \
                              AND EXISTS (SELECT 1 FROM tasks t WHERE t.event_id = e.id AND t.state = 'unreachable')), 0) \
-         FROM events e WHERE month = ?1 AND (?2 IS NULL OR site = ?2) GROUP BY site, category ORDER BY site, category",
+         FROM events e WHERE month = ?1 AND origin = 'intake' AND (?2 IS NULL OR site = ?2) GROUP BY site, category ORDER BY site, category",
     )?;
     let rows = stmt.query_map(params![month, site], |r| {
         Ok(RateRow {

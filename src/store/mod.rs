@@ -6,6 +6,7 @@
 
 mod escalations;
 mod events;
+mod plan;
 mod records;
 mod schema;
 mod tasks;
@@ -22,6 +23,7 @@ use crate::rules::{Cohort, CohortCount};
 
 pub use escalations::{EscalationFilter, EscalationInsert, EscalationView};
 pub use events::{EventInsert, RateRow};
+pub use plan::StaleCustomer;
 pub use records::AttemptInsert;
 pub use tasks::{DueItem, DueQuery, OpenTask, TaskInsert};
 
@@ -113,6 +115,15 @@ pub trait Reads {
     }
     fn records_since(&self, since: NaiveDateTime) -> Result<u64> {
         records::records_since(self.conn(), since)
+    }
+    /// Customers with no pending task and no reached call-back (nor periodic call-back) before
+    /// `cutoff`: the periodic call-backs due. One grouped query.
+    fn stale_customers(&self, cutoff: NaiveDate) -> Result<Vec<StaleCustomer>> {
+        plan::stale_customers(self.conn(), cutoff)
+    }
+    /// Pending tasks (and their events) of events completed from `from` on, or all.
+    fn pending_tasks(&self, from: Option<NaiveDate>) -> Result<Vec<(TaskId, EventId)>> {
+        plan::pending_tasks(self.conn(), from)
     }
     /// Escalations not closed (or all), oldest first.
     fn escalations(&self, all: bool) -> Result<Vec<EscalationView>> {

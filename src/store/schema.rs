@@ -3,7 +3,7 @@
 use rusqlite_migration::{M, Migrations};
 
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(V1), M::up(V2)])
+    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3)])
 }
 
 const V1: &str = r#"
@@ -104,4 +104,18 @@ ALTER TABLE events ADD COLUMN repeat_count INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE tasks ADD COLUMN repeat_count INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE tasks ADD COLUMN next_attempt_at TEXT;
 CREATE INDEX events_matter ON events(matter, completed_at);
+"#;
+
+/// Periodic call-backs: where an event comes from (`intake`, or `periodic` for the ones
+/// `huifang plan` makes), and the indexes the plan's grouped query walks: events in customer
+/// order (phone at a site, else unit), tasks by event with what the plan reads of them.
+const V3: &str = r#"
+ALTER TABLE events ADD COLUMN origin TEXT NOT NULL DEFAULT 'intake';
+CREATE INDEX events_periodic_customer ON events(
+    site,
+    (CASE WHEN phone <> '' THEN 'p' || phone ELSE 'u' || unit END),
+    completed_at,
+    origin
+);
+CREATE INDEX tasks_event_state ON tasks(event_id, state, closed_at);
 "#;

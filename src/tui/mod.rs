@@ -18,7 +18,20 @@ use crate::i18n::Lang;
 
 /// Builds the app for the context: store, keymap, state in the configured language.
 pub fn build(ctx: &Ctx) -> Result<app::App> {
-    let store = ctx.open_store()?;
+    let mut store = ctx.open_store()?;
+    if ctx.config.periodic.enabled {
+        // The day's periodic call-backs, before the queue is read; a failure is logged, not fatal.
+        let planned = store.write().and_then(|tx| {
+            let r =
+                crate::workflow::plan::run(&tx, &ctx.config, ctx.clock.today(), ctx.clock.now())?;
+            tx.commit()?;
+            Ok(r.created.len())
+        });
+        match planned {
+            Ok(n) => tracing::info!(created = n, "periodic call-backs planned"),
+            Err(e) => tracing::warn!("periodic call-backs not planned: {e}"),
+        }
+    }
     let keymap = keymap::Keymap::new(&ctx.config.keys)?;
     let mut state = state::State::new(
         ctx.lang,

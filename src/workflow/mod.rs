@@ -1,10 +1,15 @@
 //! What operators and imports do, over the rules and the store: take in finished work, log an
-//! attempt, save a record. The CLI and the TUI both call these; neither holds business logic.
+//! attempt, save a record, plan periodic call-backs, reapply edited rules. The CLI and the TUI
+//! both call these; neither holds business logic.
 
 mod callback;
 mod contact;
 mod intake;
+pub mod plan;
+mod reapply;
 
 pub use callback::{AttemptDone, RecordDone, Try, attempt, record};
 pub use contact::{Contact, contact};
 pub use intake::{Conflict, Intake, IntakeReport, IntakeResult, check_event};
+pub use plan::{PlanReport, Planned};
+pub use reapply::{Move, ReapplyReport, Skip, reapply};
