@@ -9,9 +9,9 @@ use proptest::prelude::*;
 use serde_json::{Value, json};
 
 use huifang::config::Config;
-use huifang::domain::{AttemptResult, Channel, NewEvent};
+use huifang::domain::NewEvent;
 use huifang::store::{DueQuery, Reads, Store};
-use huifang::workflow::{Intake, attempt};
+use huifang::workflow::{Intake, Try, attempt};
 
 /// A row of `category` on `matter` by `phone` at `unit`, 翠苑, finished at `at`.
 fn ev(
@@ -296,7 +296,7 @@ proptest! {
         tx.commit().unwrap();
         let rate = config.category("repair").unwrap().1.rate;
         for pick in failures {
-            let pending = store.due(&DueQuery::default(), now.date()).unwrap();
+            let pending = store.due(&DueQuery::default(), now).unwrap();
             if pending.is_empty() {
                 break;
             }
@@ -304,8 +304,7 @@ proptest! {
             let (_, _, unselected_before) = shares(&store);
             let tx = store.write().unwrap();
             for _ in 0..3 {
-                attempt(&tx, &config, id, AttemptResult::NoAnswer, Channel::Phone, "", "tester", now)
-                    .unwrap();
+                attempt(&tx, &config, id, Try::no_answer(), "tester", now).unwrap();
             }
             tx.commit().unwrap();
             prop_assert_eq!(store.task(id).unwrap().unwrap().state.code(), "unreachable");
