@@ -101,10 +101,14 @@ pub(super) fn repeat_count(c: &Connection, e: &NewEvent, since: NaiveDateTime) -
     if e.matter.is_empty() || (e.phone.is_empty() && e.unit.is_empty()) {
         return Ok(0);
     }
+    // Two indexed lookups (by phone, by unit) united, so an event matching both counts once.
     Ok(c.prepare_cached(
-        "SELECT count(*) FROM events WHERE matter = ?1 AND completed_at >= ?2 AND completed_at <= ?3 \
-         AND category = ?4 AND site = ?5 AND ref <> ?6 \
-         AND ((?7 <> '' AND phone = ?7) OR (?8 <> '' AND unit = ?8))",
+        "SELECT count(*) FROM ( \
+           SELECT id FROM events WHERE phone = ?7 AND phone <> '' AND matter = ?1 \
+             AND completed_at >= ?2 AND completed_at <= ?3 AND category = ?4 AND site = ?5 AND ref <> ?6 \
+           UNION \
+           SELECT id FROM events WHERE unit = ?8 AND unit <> '' AND matter = ?1 \
+             AND completed_at >= ?2 AND completed_at <= ?3 AND category = ?4 AND site = ?5 AND ref <> ?6)",
     )?
     .query_row(
         params![e.matter, since, e.completed_at, e.category, e.site, e.reference, e.phone, e.unit],
@@ -117,13 +121,21 @@ pub(super) fn last_outcome(c: &Connection, e: &NewEvent) -> Result<Option<String
     if e.phone.is_empty() && e.customer.is_empty() {
         return Ok(None);
     }
-    Ok(c.prepare_cached(
-        "SELECT r.outcome FROM records r JOIN tasks t ON t.id = r.task_id JOIN events e ON e.id = t.event_id \
-         WHERE (?1 <> '' AND e.phone = ?1) OR (?1 = '' AND e.customer = ?2 AND e.site = ?3) \
-         ORDER BY r.recorded_at DESC LIMIT 1",
-    )?
-    .query_row(params![e.phone, e.customer, e.site], |r| r.get(0))
-    .optional()?)
+    // One statement per case, so each runs on its own index: a common name (王先生) would
+    // otherwise be looked up for every event that has a phone too.
+    const JOIN: &str = "SELECT r.outcome FROM events e JOIN tasks t ON t.event_id = e.id JOIN records r ON r.task_id = t.id";
+    let row = if e.phone.is_empty() {
+        c.prepare_cached(&format!(
+            "{JOIN} WHERE e.customer = ?1 AND e.site = ?2 ORDER BY r.recorded_at DESC LIMIT 1"
+        ))?
+        .query_row(params![e.customer, e.site], |r| r.get(0))
+    } else {
+        c.prepare_cached(&format!(
+            "{JOIN} WHERE e.phone = ?1 ORDER BY r.recorded_at DESC LIMIT 1"
+        ))?
+        .query_row(params![e.phone], |r| r.get(0))
+    };
+    Ok(row.optional()?)
 }
 
 /// Events, selected events, and selected events that ended unreachable without any reached

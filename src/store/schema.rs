@@ -103,7 +103,9 @@ const V2: &str = r#"
 ALTER TABLE events ADD COLUMN repeat_count INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE tasks ADD COLUMN repeat_count INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE tasks ADD COLUMN next_attempt_at TEXT;
-CREATE INDEX events_matter ON events(matter, completed_at);
+-- Repeats are looked up by customer or unit first: a matter alone (漏水) spans thousands of rows.
+CREATE INDEX events_phone_matter ON events(phone, matter, completed_at) WHERE phone <> '';
+CREATE INDEX events_unit_matter ON events(unit, matter, completed_at) WHERE unit <> '';
 "#;
 
 /// Periodic call-backs: where an event comes from (`intake`, or `periodic` for the ones
