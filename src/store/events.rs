@@ -79,18 +79,26 @@ pub(super) fn cohort_count(c: &Connection, cohort: &Cohort) -> Result<CohortCoun
 
 /// Events of the same customer (by phone when known, else name) or the same unit, newest first.
 pub(super) fn related(c: &Connection, e: &ServiceEvent, limit: usize) -> Result<Vec<ServiceEvent>> {
-    let sql = format!(
-        "SELECT {COLUMNS} FROM events WHERE id <> ?1 AND site = ?2 AND \
-         ((?3 <> '' AND phone = ?3) OR (?4 <> '' AND customer = ?4 AND ?3 = '') OR (?5 <> '' AND unit = ?5)) \
-         ORDER BY completed_at DESC LIMIT ?6"
-    );
+    // The customer by phone (else by name) and the unit, each on its own index, united.
     let ev = &e.event;
+    let who = if ev.phone.is_empty() {
+        "customer = ?3 AND ?3 <> ''"
+    } else {
+        "phone = ?3"
+    };
+    let sql = format!(
+        "SELECT {COLUMNS} FROM events WHERE id IN ( \
+           SELECT id FROM events WHERE {who} UNION SELECT id FROM events WHERE unit = ?4 AND ?4 <> '') \
+         AND id <> ?1 AND +site = ?2 ORDER BY completed_at DESC LIMIT ?5"
+    );
+    let key = if ev.phone.is_empty() {
+        &ev.customer
+    } else {
+        &ev.phone
+    };
     let rows = c
         .prepare_cached(&sql)?
-        .query_map(
-            params![e.id, ev.site, ev.phone, ev.customer, ev.unit, limit as i64],
-            from_row,
-        )?
+        .query_map(params![e.id, ev.site, key, ev.unit, limit as i64], from_row)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
 }

@@ -104,8 +104,11 @@ ALTER TABLE events ADD COLUMN repeat_count INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE tasks ADD COLUMN repeat_count INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE tasks ADD COLUMN next_attempt_at TEXT;
 -- Repeats are looked up by customer or unit first: a matter alone (漏水) spans thousands of rows.
-CREATE INDEX events_phone_matter ON events(phone, matter, completed_at) WHERE phone <> '';
-CREATE INDEX events_unit_matter ON events(unit, matter, completed_at) WHERE unit <> '';
+-- They also serve every lookup by phone or by unit alone, so the single-column ones go.
+CREATE INDEX events_phone_matter ON events(phone, matter, completed_at);
+CREATE INDEX events_unit_matter ON events(unit, matter, completed_at);
+DROP INDEX events_phone;
+DROP INDEX events_unit;
 "#;
 
 /// Periodic call-backs: where an event comes from (`intake`, or `periodic` for the ones
