@@ -17,17 +17,29 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             if let Some(bad) = e.downcast_ref::<BadInput>() {
+                // Problems quote the file's text: shown as text, never as terminal controls.
                 for p in &bad.problems {
-                    eprintln!("{p}");
+                    eprintln!("{}", shown(p));
                 }
                 ExitCode::from(2)
             } else {
-                eprintln!("huifang: {e}");
+                if let Some(what) = huifang::store::explain(&e) {
+                    eprintln!("huifang: {what}");
+                }
+                eprintln!("huifang: {}", shown(&e.to_string()));
                 for cause in e.chain().skip(1) {
-                    eprintln!("  because: {cause}");
+                    eprintln!("  because: {}", shown(&cause.to_string()));
                 }
                 ExitCode::from(1)
             }
         }
     }
+}
+
+/// A message line by line, each neutralised (control characters, escapes, bidi overrides).
+fn shown(s: &str) -> String {
+    s.split('\n')
+        .map(huifang::text::sanitize)
+        .collect::<Vec<_>>()
+        .join("\n")
 }
