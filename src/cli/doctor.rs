@@ -150,7 +150,9 @@ fn permissions(c: &mut Checks<'_>, path: &Path) {
 #[cfg(unix)]
 fn mode_of(p: &Path) -> Option<u32> {
     use std::os::unix::fs::PermissionsExt;
-    std::fs::metadata(p).ok().map(|m| m.permissions().mode() & 0o777)
+    std::fs::metadata(p)
+        .ok()
+        .map(|m| m.permissions().mode() & 0o777)
 }
 
 #[cfg(not(unix))]

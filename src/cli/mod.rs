@@ -97,7 +97,9 @@ pub enum Command {
     Demo(demo::DemoArgs),
     /// Check the database (integrity, permissions, WAL, schema) and the holiday table; says what
     /// to do about each problem, and exits non-zero when something is wrong.
-    #[command(after_help = "Examples:\n  huifang doctor\n  huifang --db /srv/huifang/huifang.db doctor --json")]
+    #[command(
+        after_help = "Examples:\n  huifang doctor\n  huifang --db /srv/huifang/huifang.db doctor --json"
+    )]
     Doctor(doctor::DoctorArgs),
 }
 
