@@ -18,7 +18,11 @@ fn config() -> &'static Config {
 fn assert_clear(name: &str, problems: &[String]) {
     for p in problems {
         assert!(p.starts_with(&format!("{name}:")), "unclear: {p}");
-        assert!(p.chars().count() < 2000, "a bounded message: {} chars", p.len());
+        assert!(
+            p.chars().count() < 2000,
+            "a bounded message: {} chars",
+            p.len()
+        );
     }
 }
 
@@ -145,7 +149,10 @@ fn plain(rows: &[Vec<String>]) -> Vec<u8> {
 #[test]
 fn the_cases_spreadsheets_produce_get_clear_errors() {
     // Invalid UTF-8 that is not GBK either.
-    one_problem(b"ref,category\n\xff\xfe\xfd\x80,x\n", "neither UTF-8 nor GB18030");
+    one_problem(
+        b"ref,category\n\xff\xfe\xfd\x80,x\n",
+        "neither UTF-8 nor GB18030",
+    );
     // A GBK file cut in the middle of a character.
     let text = "ref,category,completed_at,summary\r\nG-1,投诉,2026-12-01 10:00,卫生间漏水已修复";
     let (gbk, _, _) = encoding_rs::GBK.encode(text);
@@ -154,29 +161,50 @@ fn the_cases_spreadsheets_produce_get_clear_errors() {
     let whole = parse_bytes("f.csv", &gbk, false, config());
     assert!(whole.is_ok(), "{:?}", whole.problems);
     // NUL bytes, and UTF-16 (Excel's "Unicode text").
-    one_problem(b"ref,category,completed_at\nA-1,com\0plaint,2026-12-01\n", "line 2 has a NUL byte");
+    one_problem(
+        b"ref,category,completed_at\nA-1,com\0plaint,2026-12-01\n",
+        "line 2 has a NUL byte",
+    );
     one_problem(b"\xff\xfer\0e\0f\0", "UTF-16");
     // A 100 kB field.
     let mut r = simple_row("L-1", "complaint", "2026-12-01 10:00");
     r[4] = "林".repeat(100_000);
-    one_problem(&plain(&[r]), "f.csv:2: customer: 100000 characters is too long: at most 500");
+    one_problem(
+        &plain(&[r]),
+        "f.csv:2: customer: 100000 characters is too long: at most 500",
+    );
     let mut r = simple_row("L-2", "complaint", "2026-12-01 10:00");
     r[9] = "x".repeat(100_000);
-    one_problem(&plain(&[r]), "summary: 100000 characters is too long: at most 5000");
+    one_problem(
+        &plain(&[r]),
+        "summary: 100000 characters is too long: at most 5000",
+    );
     // Unknown categories, impossible dates, a contract ending before it starts.
-    one_problem(&plain(&[simple_row("U-1", "plumbing", "2026-12-01")]), "f.csv:2: category: unknown category `plumbing`");
-    one_problem(&plain(&[simple_row("D-1", "complaint", "2026-02-30")]), "f.csv:2: completed_at: `2026-02-30` is not a date-time");
+    one_problem(
+        &plain(&[simple_row("U-1", "plumbing", "2026-12-01")]),
+        "f.csv:2: category: unknown category `plumbing`",
+    );
+    one_problem(
+        &plain(&[simple_row("D-1", "complaint", "2026-02-30")]),
+        "f.csv:2: completed_at: `2026-02-30` is not a date-time",
+    );
     let mut r = simple_row("S-1", "special_service", "2026-12-01 10:00");
     r[11] = "2026-12-01".into();
     r[12] = "2026-06-01".into();
-    one_problem(&plain(&[r]), "contract_end: 2026-06-01 is before the contract starts (2026-12-01)");
+    one_problem(
+        &plain(&[r]),
+        "contract_end: 2026-06-01 is before the contract starts (2026-12-01)",
+    );
     // The same ref twice in a file: the same row is taken once, a different one refused.
     let a = simple_row("R-1", "complaint", "2026-12-01 10:00");
     let same = parse_bytes("f.csv", &plain(&[a.clone(), a.clone()]), false, config());
     assert!(same.is_ok(), "{:?}", same.problems);
     let mut b = a.clone();
     b[9] = "另一件事".into();
-    one_problem(&plain(&[a, b]), "f.csv:3: ref: `R-1` appears again with different content (first on line 2)");
+    one_problem(
+        &plain(&[a, b]),
+        "f.csv:3: ref: `R-1` appears again with different content (first on line 2)",
+    );
 }
 
 #[test]
@@ -203,32 +231,124 @@ fn a_100k_row_file_with_one_bad_row_at_the_end_names_that_row() {
 #[test]
 fn the_binary_refuses_bad_arguments_and_files_with_exit_2_and_a_reason() {
     let env = Env::new();
-    let f = env.write_csv("ok.csv", HEADER_EN, &[simple_row("A-1", "complaint", "2026-12-02 09:00")]);
+    let f = env.write_csv(
+        "ok.csv",
+        HEADER_EN,
+        &[simple_row("A-1", "complaint", "2026-12-02 09:00")],
+    );
     env.import(&[&f]);
     let long = "x".repeat(100_000);
     let cases: Vec<(Vec<&str>, &str)> = vec![
-        (vec!["due", "--date", "2026-02-30"], "`2026-02-30` is not a date"),
+        (
+            vec!["due", "--date", "2026-02-30"],
+            "`2026-02-30` is not a date",
+        ),
         (vec!["rates", "--month", "2026-13"], "is not a month"),
-        (vec!["record", "abc", "--outcome", "satisfied", "--channel", "phone"], "invalid value 'abc'"),
-        (vec!["record", "1", "--outcome", "great", "--channel", "phone"], "`great` is not one of"),
-        (vec!["record", "1", "--outcome", "satisfied", "--channel", "phone", "--quality", "6"], "6 is not in 1..=5"),
-        (vec!["record", "99999", "--outcome", "satisfied", "--channel", "phone"], "there is no call-back task 99999"),
-        (vec!["attempt", "1", "--result", "maybe"], "`maybe` is not one of"),
-        (vec!["--config", "missing.toml", "due"], "cannot read the config"),
-        (vec!["event", "add", "--ref", "E-1", "--category", "special_service", "--completed", "2026-12-01", "--contract-start", "2026-12-01", "--contract-end", "2026-01-01"], "is before the contract starts"),
-        (vec!["event", "add", "--ref", "E-2", "--category", "complaint", "--completed", "2026-12-01", "--summary", &long], "--summary: 100000 characters is too long"),
-        (vec!["event", "show", "NO-SUCH"], "there is no event `NO-SUCH`"),
+        (
+            vec![
+                "record",
+                "abc",
+                "--outcome",
+                "satisfied",
+                "--channel",
+                "phone",
+            ],
+            "invalid value 'abc'",
+        ),
+        (
+            vec!["record", "1", "--outcome", "great", "--channel", "phone"],
+            "`great` is not one of",
+        ),
+        (
+            vec![
+                "record",
+                "1",
+                "--outcome",
+                "satisfied",
+                "--channel",
+                "phone",
+                "--quality",
+                "6",
+            ],
+            "6 is not in 1..=5",
+        ),
+        (
+            vec![
+                "record",
+                "99999",
+                "--outcome",
+                "satisfied",
+                "--channel",
+                "phone",
+            ],
+            "there is no call-back task 99999",
+        ),
+        (
+            vec!["attempt", "1", "--result", "maybe"],
+            "`maybe` is not one of",
+        ),
+        (
+            vec!["--config", "missing.toml", "due"],
+            "cannot read the config",
+        ),
+        (
+            vec![
+                "event",
+                "add",
+                "--ref",
+                "E-1",
+                "--category",
+                "special_service",
+                "--completed",
+                "2026-12-01",
+                "--contract-start",
+                "2026-12-01",
+                "--contract-end",
+                "2026-01-01",
+            ],
+            "is before the contract starts",
+        ),
+        (
+            vec![
+                "event",
+                "add",
+                "--ref",
+                "E-2",
+                "--category",
+                "complaint",
+                "--completed",
+                "2026-12-01",
+                "--summary",
+                &long,
+            ],
+            "--summary: 100000 characters is too long",
+        ),
+        (
+            vec!["event", "show", "NO-SUCH"],
+            "there is no event `NO-SUCH`",
+        ),
     ];
     for (args, want) in cases {
         let o = env.run(&args);
         assert_eq!(o.code, 2, "{args:?}: {o:?}");
-        assert!(o.stderr.contains(want), "{args:?}: `{want}` not in {}", o.stderr);
+        assert!(
+            o.stderr.contains(want),
+            "{args:?}: `{want}` not in {}",
+            o.stderr
+        );
         assert!(!o.stderr.contains("panicked"), "{}", o.stderr);
     }
     // A refused file stores nothing, and says which line.
-    let bad = env.write("nul.csv", b"ref,category,completed_at\nN-1,complaint,2026-12-01\0\n");
+    let bad = env.write(
+        "nul.csv",
+        b"ref,category,completed_at\nN-1,complaint,2026-12-01\0\n",
+    );
     let o = env.run(&[std::ffi::OsStr::new("import"), bad.as_os_str()]);
     o.bad_input();
-    assert!(o.stderr.contains("nul.csv: line 2 has a NUL byte"), "{}", o.stderr);
+    assert!(
+        o.stderr.contains("nul.csv: line 2 has a NUL byte"),
+        "{}",
+        o.stderr
+    );
     assert_eq!(env.due(Some("2026-12-02")).len(), 1);
 }

@@ -91,8 +91,8 @@ fn assert_not_locked(o: &Out, what: &str) {
 fn eight_writers_lose_nothing_and_record_nothing_twice() {
     let k = soak();
     let env = Env::new();
-    let n_record = 24 * k;
-    let n_attempt = 6 * k;
+    let n_record = 60 * k;
+    let n_attempt = 10 * k;
     let base = env.write("base.csv", csv_of("C", n_record + n_attempt + 1));
     env.import(&[&base]);
     let ids = task_ids(&env);
@@ -103,11 +103,15 @@ fn eight_writers_lose_nothing_and_record_nothing_twice() {
 
     // A claim made in one process (the TUI) holds in another (the CLI).
     let config = huifang::config::Config::builtin();
-    let mut tui =
-        common_tui::app_on(&env.db(), huifang::i18n::Lang::En, "tui-holder", &config);
+    let mut tui = common_tui::app_on(&env.db(), huifang::i18n::Lang::En, "tui-holder", &config);
     tui.run_effect(huifang::tui::update::Effect::Claim(claimed))
         .unwrap();
-    assert!(tui.state.form.as_ref().is_some_and(|f| f.task_id == claimed));
+    assert!(
+        tui.state
+            .form
+            .as_ref()
+            .is_some_and(|f| f.task_id == claimed)
+    );
     let o = env.run(&[
         "record",
         &claimed.to_string(),
@@ -119,7 +123,11 @@ fn eight_writers_lose_nothing_and_record_nothing_twice() {
         "cli-other",
     ]);
     o.bad_input();
-    assert!(o.stderr.contains("being worked on by tui-holder"), "{}", o.stderr);
+    assert!(
+        o.stderr.contains("being worked on by tui-holder"),
+        "{}",
+        o.stderr
+    );
     drop(tui);
 
     let started = Instant::now();
@@ -129,7 +137,7 @@ fn eight_writers_lose_nothing_and_record_nothing_twice() {
     };
     let record_wins = Arc::new(Mutex::new(Vec::<i64>::new()));
     let attempt_ok = Arc::new(Mutex::new(HashMap::<i64, i64>::new()));
-    let imports = 6 * k;
+    let imports = 10 * k;
     std::thread::scope(|s| {
         // Three CLI recorders race for the same tasks, each in its own order.
         for w in 0..3 {
@@ -185,11 +193,7 @@ fn eight_writers_lose_nothing_and_record_nothing_twice() {
                         tally(ops, "attempt");
                         match o.code {
                             0 => *tries.lock().unwrap().entry(id).or_default() += 1,
-                            2 => assert!(
-                                o.stderr.contains("already unreachable"),
-                                "{}",
-                                o.stderr
-                            ),
+                            2 => assert!(o.stderr.contains("already unreachable"), "{}", o.stderr),
                             c => panic!("attempt {id}: exit {c}: {}", o.stderr),
                         }
                     }
@@ -256,15 +260,24 @@ fn eight_writers_lose_nothing_and_record_nothing_twice() {
     let mut wins = record_wins.lock().unwrap().clone();
     wins.sort();
     assert_eq!(wins, record_ids, "one winner per call-back");
-    assert_eq!(count(&db, "SELECT count(*) FROM records") as usize, n_record);
     assert_eq!(
-        count(&db, "SELECT count(*) FROM (SELECT task_id FROM records GROUP BY task_id HAVING count(*) > 1)"),
+        count(&db, "SELECT count(*) FROM records") as usize,
+        n_record
+    );
+    assert_eq!(
+        count(
+            &db,
+            "SELECT count(*) FROM (SELECT task_id FROM records GROUP BY task_id HAVING count(*) > 1)"
+        ),
         0
     );
     // Every logged attempt is stored, none beyond the maximum.
     let tries = attempt_ok.lock().unwrap().clone();
     for &id in attempt_ids {
-        let stored = count(&db, &format!("SELECT count(*) FROM attempts WHERE task_id = {id}"));
+        let stored = count(
+            &db,
+            &format!("SELECT count(*) FROM attempts WHERE task_id = {id}"),
+        );
         assert_eq!(stored, tries.get(&id).copied().unwrap_or(0), "task {id}");
         assert_eq!(stored, 3, "task {id} reached its maximum");
     }
@@ -279,6 +292,44 @@ fn eight_writers_lose_nothing_and_record_nothing_twice() {
         ops.values().sum::<usize>(),
         elapsed.as_secs_f64()
     );
+}
+
+/// Eight processes opening a database that does not exist yet: they race to create it, switch
+/// it to WAL and run the first migration. Every one must succeed.
+#[test]
+fn eight_processes_creating_one_database_at_once_all_succeed() {
+    for round in 0..3 * soak() {
+        let env = Env::new();
+        let outs: Vec<Out> = std::thread::scope(|s| {
+            let hs: Vec<_> = (0..8)
+                .map(|i| {
+                    let env = &env;
+                    s.spawn(move || {
+                        if i % 2 == 0 {
+                            env.run(&["due", "--json"])
+                        } else {
+                            env.run(&[
+                                "event",
+                                "add",
+                                "--ref",
+                                &format!("N-{i}"),
+                                "--category",
+                                "complaint",
+                                "--completed",
+                                "2026-12-02 09:00",
+                            ])
+                        }
+                    })
+                })
+                .collect();
+            hs.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        for o in &outs {
+            assert_eq!(o.code, 0, "round {round}: {o:?}");
+        }
+        assert_intact(&env.db());
+        assert_eq!(count(&env.db(), "SELECT count(*) FROM events"), 4);
+    }
 }
 
 /// A small deterministic generator (xorshift64*), so a failing run can be repeated.
@@ -330,7 +381,7 @@ fn sigkill_at_random_moments_loses_no_committed_work() {
     let base = env.write("base.csv", csv_of("B", 40 * k));
     env.import(&[&base]);
     let mut pending = task_ids(&env);
-    let big_rows = 1500;
+    let big_rows = 1000;
     let file = |r: usize| env.write(&format!("big-{r}.csv"), csv_of(&format!("K{r}"), big_rows));
     // How long each kind of run takes undisturbed: kills land anywhere in 0..1.3× of it.
     let f0 = file(0);
@@ -355,7 +406,10 @@ fn sigkill_at_random_moments_loses_no_committed_work() {
                 let prefix = format!("K{r}-%");
                 let out = run_and_kill(&env, &[os("import"), f.as_os_str()], delay);
                 assert_intact(&db);
-                let n = count(&db, &format!("SELECT count(*) FROM events WHERE ref LIKE '{prefix}'"));
+                let n = count(
+                    &db,
+                    &format!("SELECT count(*) FROM events WHERE ref LIKE '{prefix}'"),
+                );
                 // All or nothing; re-running it completes it.
                 assert!(n == 0 || n == big_rows as i64, "half an import: {n} rows");
                 if out == Some(true) {
@@ -363,7 +417,10 @@ fn sigkill_at_random_moments_loses_no_committed_work() {
                 }
                 env.run(&[os("import"), f.as_os_str()]).ok();
                 assert_eq!(
-                    count(&db, &format!("SELECT count(*) FROM events WHERE ref LIKE '{prefix}'")),
+                    count(
+                        &db,
+                        &format!("SELECT count(*) FROM events WHERE ref LIKE '{prefix}'")
+                    ),
                     big_rows as i64
                 );
                 imported += big_rows;
@@ -384,8 +441,14 @@ fn sigkill_at_random_moments_loses_no_committed_work() {
                     delay,
                 );
                 assert_intact(&db);
-                let has = count(&db, &format!("SELECT count(*) FROM records WHERE task_id = {id}"));
-                let done = count(&db, &format!("SELECT count(*) FROM tasks WHERE id = {id} AND state = 'done'"));
+                let has = count(
+                    &db,
+                    &format!("SELECT count(*) FROM records WHERE task_id = {id}"),
+                );
+                let done = count(
+                    &db,
+                    &format!("SELECT count(*) FROM tasks WHERE id = {id} AND state = 'done'"),
+                );
                 assert_eq!(has, done, "a record and its task's state go together");
                 if out == Some(true) {
                     assert_eq!(has, 1, "a saved record is kept");
@@ -471,7 +534,11 @@ fn a_full_disk_is_a_clear_error_and_stores_nothing() {
         "{}",
         o.stderr
     );
-    assert!(o.stderr.contains("nothing of this change was stored"), "{}", o.stderr);
+    assert!(
+        o.stderr.contains("nothing of this change was stored"),
+        "{}",
+        o.stderr
+    );
     assert_intact(&db);
     assert_eq!(count(&db, "SELECT count(*) FROM events"), 5);
     // With room again, the same import completes.
@@ -518,7 +585,14 @@ fn a_read_only_database_is_a_clear_error_and_stays_intact() {
         std::fs::set_permissions(&db, std::fs::Permissions::from_mode(mode)).unwrap();
     };
     chmod(0o400);
-    let record = ["record", &id, "--outcome", "satisfied", "--channel", "phone"];
+    let record = [
+        "record",
+        &id,
+        "--outcome",
+        "satisfied",
+        "--channel",
+        "phone",
+    ];
     let o = huifang(&record);
     assert_eq!(o.code, 1, "{o:?}");
     assert!(o.stderr.contains("read-only"), "{}", o.stderr);
@@ -614,7 +688,10 @@ fn doctor_checks_the_database_and_says_what_to_do() {
     }
     let v = env.run(&["doctor", "--json"]).json();
     assert_eq!(v["ok"], false);
-    assert_eq!(checks(&v, "fail"), ["permissions", "permissions", "wal", "schema"]);
+    assert_eq!(
+        checks(&v, "fail"),
+        ["permissions", "permissions", "wal", "schema"]
+    );
 
     // A damaged file.
     {
@@ -628,14 +705,21 @@ fn doctor_checks_the_database_and_says_what_to_do() {
     }
     std::fs::write(&db, bytes).unwrap();
     let v = env.run(&["doctor", "--json"]).json();
-    assert!(checks(&v, "fail").contains(&"integrity".to_string()), "{v:#}");
+    assert!(
+        checks(&v, "fail").contains(&"integrity".to_string()),
+        "{v:#}"
+    );
 
     // In a year no holiday table covers, that is a problem.
     let later = Env::new().at("2027-03-01 10:00");
     later.import(&[&later.write("a.csv", csv_of("L", 1))]);
     let o = later.run(&["doctor", "--lang", "en"]);
     assert_eq!(o.code, 1, "{o:?}");
-    assert!(o.stdout.contains("no holiday table for 2027"), "{}", o.stdout);
+    assert!(
+        o.stdout.contains("no holiday table for 2027"),
+        "{}",
+        o.stdout
+    );
     assert!(o.stdout.contains("[holidays.years.2027]"), "{}", o.stdout);
 }
 
@@ -658,8 +742,17 @@ fn escapes_in_imported_text_are_shown_as_text_in_the_cli_and_the_tui() {
     let f = env.write_csv("evil.csv", HEADER_EN, &[r]);
     env.import(&[&f]);
     let id = task_ids(&env)[0].to_string();
-    env.run(&["record", &id, "--outcome", "unsatisfied", "--channel", "phone", "--as", "坏\x1b[2J人"])
-        .ok();
+    env.run(&[
+        "record",
+        &id,
+        "--outcome",
+        "unsatisfied",
+        "--channel",
+        "phone",
+        "--as",
+        "坏\x1b[2J人",
+    ])
+    .ok();
     for args in [
         vec!["due", "--date", "2026-12-01"],
         vec!["event", "show", "ESC-1"],
@@ -671,9 +764,15 @@ fn escapes_in_imported_text_are_shown_as_text_in_the_cli_and_the_tui() {
         assert_inert(&format!("{args:?}"), &o.stdout);
     }
     let shown = env.run(&["event", "show", "ESC-1"]).stdout;
-    assert!(shown.contains("林\u{FFFD}[31m一\u{FFFD}"), "shown, neutralised: {shown}");
+    assert!(
+        shown.contains("林\u{FFFD}[31m一\u{FFFD}"),
+        "shown, neutralised: {shown}"
+    );
     // An error quoting the file's text is neutralised too.
-    let bad = env.write("bad.csv", "ref,category,completed_at\nX-1,\x1b[2J投诉\u{202E},2026-12-01\n");
+    let bad = env.write(
+        "bad.csv",
+        "ref,category,completed_at\nX-1,\x1b[2J投诉\u{202E},2026-12-01\n",
+    );
     let o = env.run(&[os("import"), bad.as_os_str()]);
     o.bad_input();
     assert_inert("the import error", &o.stderr);
@@ -681,7 +780,8 @@ fn escapes_in_imported_text_are_shown_as_text_in_the_cli_and_the_tui() {
     // The TUI on the same database file.
     let config = huifang::config::Config::builtin();
     let mut app = common_tui::app_on(&env.db(), huifang::i18n::Lang::Zh, "测试员", &config);
-    app.run_effect(huifang::tui::update::Effect::Reload).unwrap();
+    app.run_effect(huifang::tui::update::Effect::Reload)
+        .unwrap();
     let terminal = common_tui::render(&mut app, 160, 48);
     for cell in terminal.backend().buffer().content() {
         assert_inert("the TUI screen", cell.symbol());
@@ -693,7 +793,15 @@ fn phone_numbers_are_masked_everywhere_unless_revealed() {
     let env = Env::new();
     env.import(&[&env.write("p.csv", csv_of("P", 2))]);
     let id = task_ids(&env)[0].to_string();
-    env.run(&["record", &id, "--outcome", "unsatisfied", "--channel", "phone"]).ok();
+    env.run(&[
+        "record",
+        &id,
+        "--outcome",
+        "unsatisfied",
+        "--channel",
+        "phone",
+    ])
+    .ok();
     for args in [
         vec!["due"],
         vec!["due", "--json"],
@@ -710,7 +818,10 @@ fn phone_numbers_are_masked_everywhere_unless_revealed() {
     let config = huifang::config::Config::builtin();
     let mut app = common_tui::app_on(&env.db(), huifang::i18n::Lang::Zh, "测试员", &config);
     let text = common_tui::screen_text(&common_tui::render(&mut app, 160, 48));
-    assert!(!text.contains("13912345678") && text.contains("139****5678"), "{text}");
+    assert!(
+        !text.contains("13912345678") && text.contains("139****5678"),
+        "{text}"
+    );
     common_tui::press(&mut app, common_tui::ch('r'));
     let text = common_tui::screen_text(&common_tui::render(&mut app, 160, 48));
     assert!(text.contains("13912345678"), "revealed on purpose: {text}");
@@ -734,7 +845,8 @@ fn the_tui_keeps_the_typed_form_when_the_disk_is_full_or_read_only() {
         ("query_only", Some(1), "read-only"),
     ] {
         let c = app.store.conn();
-        let v = value.unwrap_or_else(|| c.query_row("PRAGMA page_count", [], |r| r.get(0)).unwrap());
+        let v =
+            value.unwrap_or_else(|| c.query_row("PRAGMA page_count", [], |r| r.get(0)).unwrap());
         c.pragma_update(None, pragma, v).unwrap();
         press(&mut app, ctrl('s'));
         let form = app.state.form.as_ref().expect("the form stays open");
@@ -748,12 +860,20 @@ fn the_tui_keeps_the_typed_form_when_the_disk_is_full_or_read_only() {
         let text = common_tui::screen_text(&common_tui::render(&mut app, 120, 40));
         assert!(text.contains(says), "on screen: {text}");
         assert!(db.store().record_of_task(task).unwrap().is_none());
-        let reset = if pragma == "max_page_count" { 1_073_741_823 } else { 0 };
+        let reset = if pragma == "max_page_count" {
+            1_073_741_823
+        } else {
+            0
+        };
         app.store.conn().pragma_update(None, pragma, reset).unwrap();
     }
     press(&mut app, ctrl('s'));
     assert!(app.state.form.is_none(), "{:?}", app.state.message);
-    let rec = db.store().record_of_task(task).unwrap().expect("saved once there is room");
+    let rec = db
+        .store()
+        .record_of_task(task)
+        .unwrap()
+        .expect("saved once there is room");
     assert_eq!(rec.record.shortcomings, typed);
     assert_intact(&db.path);
 }

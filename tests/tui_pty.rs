@@ -166,7 +166,13 @@ fn record_a_call_back_with_keystrokes_in_a_real_terminal() {
     let log = std::fs::read_to_string(dir.path().join("state/huifang/huifang.log"))
         .expect("the TUI logs to the state dir");
     assert!(log.contains("tui started"), "{log}");
-    for secret in ["欧阳娜娜", "13812345678", "3栋2单元1201", "卫生间漏水", "张伟"] {
+    for secret in [
+        "欧阳娜娜",
+        "13812345678",
+        "3栋2单元1201",
+        "卫生间漏水",
+        "张伟",
+    ] {
         assert!(!log.contains(secret), "`{secret}` in the log: {log}");
     }
 
