@@ -226,7 +226,7 @@ fn eight_writers_lose_nothing_and_record_nothing_twice() {
                     app.run_effect(huifang::tui::update::Effect::Claim(id))
                         .unwrap();
                     tally(ops, "tui");
-                    if !app.state.form.as_ref().is_some_and(|f| f.task_id == id) {
+                    if app.state.form.as_ref().is_none_or(|f| f.task_id != id) {
                         continue;
                     }
                     let rec = huifang::domain::NewRecord {
