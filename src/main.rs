@@ -23,9 +23,12 @@ fn main() -> ExitCode {
                 }
                 ExitCode::from(2)
             } else {
-                eprintln!("huifang: {e}");
+                if let Some(what) = huifang::store::explain(&e) {
+                    eprintln!("huifang: {what}");
+                }
+                eprintln!("huifang: {}", huifang::text::one_line(&e.to_string()));
                 for cause in e.chain().skip(1) {
-                    eprintln!("  because: {cause}");
+                    eprintln!("  because: {}", huifang::text::one_line(&cause.to_string()));
                 }
                 ExitCode::from(1)
             }

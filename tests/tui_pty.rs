@@ -162,6 +162,20 @@ fn record_a_call_back_with_keystrokes_in_a_real_terminal() {
     assert!(tail.contains("\x1b[?1049l"), "{tail:?}");
     drop(raw);
 
+    // The log has the session, in ids and counts, and no customer data (保密纪律).
+    let log = std::fs::read_to_string(dir.path().join("state/huifang/huifang.log"))
+        .expect("the TUI logs to the state dir");
+    assert!(log.contains("tui started"), "{log}");
+    for secret in [
+        "欧阳娜娜",
+        "13812345678",
+        "3栋2单元1201",
+        "卫生间漏水",
+        "张伟",
+    ] {
+        assert!(!log.contains(secret), "`{secret}` in the log: {log}");
+    }
+
     let shown: serde_json::Value =
         serde_json::from_str(&cli(dir.path(), &["event", "show", "TS-PTY-001", "--json"])).unwrap();
     let record = &shown["tasks"][0]["record"];

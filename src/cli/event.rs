@@ -253,7 +253,7 @@ fn render_event(
         "  {} {}  {}  {}",
         sanitize(&ev.customer),
         sanitize(&ev.unit),
-        ev.phone,
+        sanitize(&ev.phone),
         sanitize(&ev.department)
     );
     let _ = writeln!(
@@ -268,7 +268,7 @@ fn render_event(
     } else {
         ctx.t("label.not_selected")
     };
-    let _ = writeln!(s, "  {sel}: {}", e.selection_reason);
+    let _ = writeln!(s, "  {sel}: {}", sanitize(&e.selection_reason));
     for t in tasks {
         let state = if zh {
             t.task.state.zh()
@@ -291,7 +291,7 @@ fn render_event(
                 s,
                 "      {} {result} {} {}",
                 crate::clock::fmt_datetime(at.at),
-                at.operator,
+                sanitize(&at.operator),
                 sanitize(&at.note)
             );
         }
@@ -305,7 +305,7 @@ fn render_event(
                 s,
                 "      {} {outcome} {} {}",
                 crate::clock::fmt_datetime(r.recorded_at),
-                r.operator,
+                sanitize(&r.operator),
                 sanitize(&r.record.note)
             );
         }

@@ -30,7 +30,7 @@ pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
     for path in &a.files {
         let file = read_file(path, &ctx.config)?;
         for n in &file.notes {
-            eprintln!("{n}");
+            eprintln!("{}", crate::text::sanitize(n));
         }
         problems.extend(file.problems.iter().cloned());
         parsed.push(file);
@@ -56,7 +56,7 @@ pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
                 eprintln!(
                     "{}:{line}: ref: `{}` is already stored with other content ({}); kept the stored one",
                     file.name,
-                    event.reference,
+                    crate::text::sanitize(&event.reference),
                     fields.join(", ")
                 );
             }

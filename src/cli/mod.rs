@@ -3,6 +3,7 @@
 mod calendar;
 mod callback;
 mod demo;
+mod doctor;
 mod due;
 mod escalations;
 mod event;
@@ -101,6 +102,12 @@ pub enum Command {
         after_help = "Examples:\n  huifang --db demo.db demo\n  huifang --db big.db demo --events 100000 --sites 10 --months 12 --seed 7\n  HUIFANG_NOW='2026-12-03 10:00' huifang --db a.db demo --seed 1   (the same data on every run)\n\nThe history ends at now: the same seed and the same HUIFANG_NOW give the same database."
     )]
     Demo(demo::DemoArgs),
+    /// Check the database (integrity, permissions, WAL, schema) and the holiday table; says what
+    /// to do about each problem, and exits non-zero when something is wrong.
+    #[command(
+        after_help = "Examples:\n  huifang doctor\n  huifang --db /srv/huifang/huifang.db doctor --json"
+    )]
+    Doctor(doctor::DoctorArgs),
 }
 
 /// What every command works with.
@@ -166,6 +173,7 @@ pub fn run(cli: &Cli, command: &Command) -> Result<()> {
         Command::Plan(a) => plan::run(&ctx, a),
         Command::Calendar(a) => calendar::run(&ctx, a),
         Command::Demo(a) => demo::run(&ctx, a),
+        Command::Doctor(a) => doctor::run(&ctx, a),
     }
 }
 

@@ -1,6 +1,19 @@
 /// Turns a file's bytes into text: UTF-8 (a BOM is dropped) or, when the bytes are not UTF-8,
 /// GB18030 (a superset of GBK and GB2312), which is what Excel and WPS write in a Chinese locale.
 pub fn decode_text(bytes: &[u8]) -> Result<String, String> {
+    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+        return Err(
+            "is UTF-16 text (Excel's \"Unicode text\"): save it as CSV UTF-8 and import again"
+                .to_string(),
+        );
+    }
+    // No text file has NUL bytes: a spreadsheet saved in its own format, or UTF-16 without a BOM.
+    if let Some(at) = bytes.iter().position(|&b| b == 0) {
+        let line = 1 + bytes[..at].iter().filter(|&&b| b == b'\n').count();
+        return Err(format!(
+            "line {line} has a NUL byte (offset {at}): this is not a text file; save it as CSV UTF-8 and import again"
+        ));
+    }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if let Ok(s) = std::str::from_utf8(bytes) {
         return Ok(s.to_string());

@@ -38,6 +38,14 @@ impl Field {
         self.names()[0]
     }
 
+    /// The longest value accepted, in characters: a long summary, short everything else.
+    pub fn max_chars(self) -> usize {
+        match self {
+            Field::Summary => 5000,
+            _ => 500,
+        }
+    }
+
     /// The main Chinese header.
     pub fn zh(self) -> &'static str {
         self.names()[1]

@@ -162,7 +162,12 @@ impl Store {
                 .wrap_err_with(|| format!("cannot create the database folder {}", dir.display()))?;
             restrict(dir, 0o700);
         }
-        let existed = path.exists();
+        // Created by us, owner-only, before SQLite opens it: SQLite gives the -wal and -shm
+        // files the mode of the database file, so they are owner-only too.
+        if !path.exists() {
+            create_private(path)
+                .wrap_err_with(|| format!("cannot create the database {}", path.display()))?;
+        }
         let conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE
@@ -170,9 +175,6 @@ impl Store {
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .wrap_err_with(|| format!("cannot open the database {}", path.display()))?;
-        if !existed {
-            restrict(path, 0o600);
-        }
         let mut store = Self {
             conn,
             path: path.to_path_buf(),
@@ -183,16 +185,60 @@ impl Store {
         Ok(store)
     }
 
+    /// Pragmas and migrations. Two processes opening a new database at once race for the WAL
+    /// switch and the first migration: the busy timeout covers most of it, and what still comes
+    /// back busy (or "table already exists" from the loser of the migration) is retried, within
+    /// the busy timeout, after looking again at what the winner did.
     fn prepare(&mut self) -> Result<()> {
         self.conn.busy_timeout(BUSY_TIMEOUT)?;
-        self.conn.pragma_update(None, "journal_mode", "WAL")?;
-        self.conn.pragma_update(None, "synchronous", "NORMAL")?;
-        self.conn.pragma_update(None, "foreign_keys", "ON")?;
         self.conn.set_prepared_statement_cache_capacity(64);
-        schema::migrations()
-            .to_latest(&mut self.conn)
-            .map_err(|e| eyre!("the database schema could not be brought up to date: {e}"))?;
+        // The migration transaction takes the write lock before reading the schema version.
+        self.conn
+            .set_transaction_behavior(TransactionBehavior::Immediate);
+        let started = std::time::Instant::now();
+        loop {
+            match self.prepare_once() {
+                Ok(()) => break,
+                Err(e) if e.retry && started.elapsed() < BUSY_TIMEOUT => {
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                Err(e) => return Err(e.report),
+            }
+        }
+        self.conn
+            .set_transaction_behavior(TransactionBehavior::Deferred);
         Ok(())
+    }
+
+    fn prepare_once(&mut self) -> std::result::Result<(), PrepareError> {
+        self.conn
+            .pragma_update(None, "journal_mode", "WAL")
+            .map_err(PrepareError::sql)?;
+        self.conn
+            .pragma_update(None, "synchronous", "NORMAL")
+            .map_err(PrepareError::sql)?;
+        self.conn
+            .pragma_update(None, "foreign_keys", "ON")
+            .map_err(PrepareError::sql)?;
+        match schema::migrations().to_latest(&mut self.conn) {
+            Ok(()) => Ok(()),
+            Err(rusqlite_migration::Error::MigrationDefinition(
+                rusqlite_migration::MigrationDefinitionError::DatabaseTooFarAhead,
+            )) => Err(PrepareError {
+                retry: false,
+                report: eyre!(
+                    "the database was made by a newer huifang (its schema is ahead of this one's): upgrade huifang"
+                ),
+            }),
+            // The loser of two first openings finds the tables made ("already exists") or
+            // the lock held: another look then sees the schema up to date.
+            Err(e) => Err(PrepareError {
+                retry: matches!(&e, rusqlite_migration::Error::RusqliteError { err, .. }
+                    if is_busy(err) || err.to_string().contains("already exists")),
+                report: color_eyre::eyre::Report::new(e)
+                    .wrap_err("the database schema could not be brought up to date"),
+            }),
+        }
     }
 
     /// Changes whenever another connection commits: the TUI's cheap "did anyone write?" check.
@@ -230,19 +276,81 @@ impl Tx<'_> {
     }
 }
 
+/// A failure of `prepare`, and whether it is worth another try.
+struct PrepareError {
+    retry: bool,
+    report: color_eyre::eyre::Report,
+}
+
+impl PrepareError {
+    fn sql(e: rusqlite::Error) -> Self {
+        Self {
+            retry: is_busy(&e),
+            report: eyre!(e),
+        }
+    }
+}
+
+fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    )
+}
+
 fn busy_message(e: rusqlite::Error) -> color_eyre::eyre::Report {
-    if let rusqlite::Error::SqliteFailure(f, _) = &e
-        && matches!(
-            f.code,
-            rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
-        )
-    {
+    if is_busy(&e) {
         return eyre!(
             "the database is busy: another huifang kept writing for more than {} s; nothing was changed, try again",
             BUSY_TIMEOUT.as_secs()
         );
     }
     eyre!(e)
+}
+
+/// What to tell the user about a failure of SQLite itself (busy, disk full, read-only,
+/// damaged…), found anywhere in the error's chain; `None` for any other error.
+pub fn explain(e: &color_eyre::eyre::Report) -> Option<String> {
+    use rusqlite::ErrorCode as C;
+    let code = e.chain().find_map(|c| {
+        c.downcast_ref::<rusqlite::Error>()
+            .and_then(|e| e.sqlite_error_code())
+    })?;
+    Some(match code {
+        C::DatabaseBusy | C::DatabaseLocked => format!(
+            "the database is busy: another huifang kept writing for more than {} s; nothing was changed, try again",
+            BUSY_TIMEOUT.as_secs()
+        ),
+        C::DiskFull => "the disk is full (or the database reached its size limit): nothing of this change was stored; free some space and try again".to_string(),
+        C::ReadOnly => "the database is read-only (its file or folder is not writable by you, or the disk is mounted read-only): nothing was changed; ask whoever looks after this machine, or see `huifang doctor`".to_string(),
+        C::SystemIoFailure => "the database file could not be written (disk full, a file size limit, or a failing disk): nothing of this change was stored; free some space and try again, then run `huifang doctor`".to_string(),
+        C::CannotOpen => "the database file cannot be opened (a missing or unwritable folder?): check the path and its permissions, or run `huifang doctor`".to_string(),
+        C::PermissionDenied => "no permission to use the database file: check its owner and mode, or run `huifang doctor`".to_string(),
+        C::DatabaseCorrupt | C::NotADatabase => "the database file is damaged or is not a huifang database: run `huifang doctor`, and restore it from a backup".to_string(),
+        _ => return None,
+    })
+}
+
+/// Creates an empty file readable and writable by its owner only.
+#[cfg(unix)]
+fn create_private(path: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::OpenOptionsExt;
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+    {
+        Ok(_) => Ok(()),
+        // Another process created it in the meantime: that one is ours to open.
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+#[cfg(not(unix))]
+fn create_private(_: &Path) -> std::io::Result<()> {
+    Ok(())
 }
 
 #[cfg(unix)]
@@ -270,4 +378,50 @@ pub fn default_path() -> Result<PathBuf> {
 fn code<T>(r: &rusqlite::Row<'_>, i: usize, parse: fn(&str) -> Option<T>) -> rusqlite::Result<T> {
     let s: String = r.get(i)?;
     parse(&s).ok_or_else(|| rusqlite::Error::InvalidColumnType(i, s, rusqlite::types::Type::Text))
+}
+
+/// What `huifang doctor` learns from a database, opened without creating or migrating it.
+#[derive(Debug, Clone)]
+pub struct Health {
+    /// `ok`, or the first problems `PRAGMA integrity_check` found.
+    pub integrity: Vec<String>,
+    pub journal_mode: String,
+    /// `PRAGMA user_version`.
+    pub schema_version: i64,
+    /// Migrations still to run; `None` when the schema is newer than this huifang.
+    pub pending_migrations: Option<i64>,
+}
+
+impl Health {
+    pub fn integrity_ok(&self) -> bool {
+        self.integrity == ["ok"]
+    }
+}
+
+/// Looks at the database at `path` without changing it (no creation, no migration).
+pub fn inspect(path: &Path) -> Result<Health> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .wrap_err_with(|| format!("cannot open the database {}", path.display()))?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    let integrity = conn
+        .prepare("PRAGMA integrity_check(20)")?
+        .query_map([], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let journal_mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
+    let schema_version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let pending_migrations = schema::migrations()
+        .pending_migrations(&conn)
+        .ok()
+        .map(i64::from)
+        // A schema ahead of this huifang's counts as "negative pending" or as an error.
+        .filter(|n| *n >= 0);
+    Ok(Health {
+        integrity,
+        journal_mode: journal_mode.to_lowercase(),
+        schema_version,
+        pending_migrations,
+    })
 }

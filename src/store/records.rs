@@ -113,7 +113,17 @@ impl Tx<'_> {
                 operator,
                 at,
                 forced
-            ])?;
+            ])
+            .map_err(|e| match e.sqlite_error_code() {
+                // records.task_id is UNIQUE: a second record of one call-back is refused.
+                Some(rusqlite::ErrorCode::ConstraintViolation) => {
+                    crate::error::BadInput::new(format!(
+                        "task {task} is already recorded: a call-back is recorded once"
+                    ))
+                    .into()
+                }
+                _ => color_eyre::eyre::eyre!(e),
+            })?;
         Ok(self.tx.last_insert_rowid())
     }
 }

@@ -342,7 +342,8 @@ impl App {
             // A failed write (disk full, a read-only file, a long lock) is shown, not fatal:
             // the form and everything typed stay as they were.
             if let Err(e) = self.run_effect(effect) {
-                tracing::warn!("effect failed: {e}");
+                // Ids and kinds only: an error's text may quote customer data (保密纪律).
+                tracing::warn!(kind = error_kind(&e), "effect failed");
                 self.state.error(error_text(&e));
             }
         }
@@ -397,10 +398,28 @@ impl App {
     }
 }
 
-/// An error as one line for the status bar.
+/// An error as one line for the status bar: what went wrong with the database in words
+/// (busy, disk full, read-only…), else the error itself.
 fn error_text(e: &color_eyre::Report) -> String {
     match e.downcast_ref::<crate::error::BadInput>() {
         Some(b) => b.to_string().replace('\n', "; "),
-        None => e.to_string(),
+        None => crate::store::explain(e).unwrap_or_else(|| e.to_string()),
     }
+}
+
+/// What kind of error it was, for the log (never its text).
+pub fn error_kind(e: &color_eyre::Report) -> &'static str {
+    if e.downcast_ref::<crate::error::BadInput>().is_some() {
+        return "bad_input";
+    }
+    e.chain()
+        .find_map(|c| c.downcast_ref::<rusqlite::Error>())
+        .and_then(|x| x.sqlite_error_code())
+        .map_or("other", |c| match c {
+            rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked => "busy",
+            rusqlite::ErrorCode::DiskFull => "disk_full",
+            rusqlite::ErrorCode::ReadOnly => "read_only",
+            rusqlite::ErrorCode::SystemIoFailure => "io",
+            _ => "sqlite",
+        })
 }

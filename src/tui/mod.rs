@@ -63,7 +63,7 @@ pub fn run(cli: &Cli) -> Result<()> {
     let result = app.run(&mut terminal);
     ratatui::restore();
     if let Err(e) = &result {
-        tracing::error!("tui stopped: {e}");
+        tracing::error!(kind = app::error_kind(e), "tui stopped");
     }
     result
 }
