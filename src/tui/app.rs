@@ -84,7 +84,7 @@ impl App {
                 .filter(|s| self.state.queue.all.iter().any(|d| &d.site == s));
         }
         self.state.queue.refilter_keeping(keep);
-        self.state.escalations.items = self.store.escalations(false)?;
+        self.state.escalations.items = self.store.escalations(false, today)?;
         let n = self.state.escalations.items.len();
         self.state.escalations.selected = self.state.escalations.selected.min(n.saturating_sub(1));
         self.state.done_today = self.store.records_since(crate::clock::start_of(today))?;
@@ -260,7 +260,7 @@ impl App {
             Effect::LoadEscalation(id) => {
                 let view = self
                     .store
-                    .escalations_where(crate::store::EscalationFilter::Id(id))?
+                    .escalations_where(crate::store::EscalationFilter::Id(id), now.date())?
                     .into_iter()
                     .next();
                 if let Some(v) = view {

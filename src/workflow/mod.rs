@@ -1,9 +1,13 @@
 //! What operators and imports do, over the rules and the store: take in finished work, log an
-//! attempt, save a record. The CLI and the TUI both call these; neither holds business logic.
+//! attempt, save a record, review it, escalate and handle, manage staff. The CLI and the TUI
+//! both call these; neither holds business logic.
 
 mod callback;
 mod contact;
+pub mod escalation;
 mod intake;
+pub mod review;
+pub mod roles;
 
 pub use callback::{AttemptDone, RecordDone, Try, attempt, record};
 pub use contact::{Contact, contact};
