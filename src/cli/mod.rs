@@ -16,6 +16,7 @@ mod rules;
 mod staff;
 pub mod table;
 
+pub use callback::escalation_message;
 pub use escalations::{ChainRecord, ChainStep, chain, chain_lines};
 
 use std::path::PathBuf;
