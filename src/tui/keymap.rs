@@ -412,30 +412,6 @@ pub const BINDABLE: &[Bindable] = &[
     },
     Bindable {
         context: Context::Review,
-        name: "up",
-        action: Action::Up,
-        defaults: &["k", "up"],
-    },
-    Bindable {
-        context: Context::Review,
-        name: "down",
-        action: Action::Down,
-        defaults: &["j", "down"],
-    },
-    Bindable {
-        context: Context::Review,
-        name: "page_up",
-        action: Action::PageUp,
-        defaults: &["pgup"],
-    },
-    Bindable {
-        context: Context::Review,
-        name: "page_down",
-        action: Action::PageDown,
-        defaults: &["pgdn"],
-    },
-    Bindable {
-        context: Context::Review,
         name: "qualified",
         action: Action::Verdict(true),
         defaults: &["y"],
@@ -445,12 +421,6 @@ pub const BINDABLE: &[Bindable] = &[
         name: "unqualified",
         action: Action::Verdict(false),
         defaults: &["x"],
-    },
-    Bindable {
-        context: Context::Review,
-        name: "back",
-        action: Action::Back,
-        defaults: &["esc", "q"],
     },
 ];
 

@@ -101,9 +101,23 @@ pub fn route(state: &State, keymap: &Keymap, e: &KeyEvent) -> Option<Action> {
                 ) => Some(a),
                 _ => Some(Action::Back),
             },
-            Overlay::Review => keymap
-                .lookup(Context::Review, key)
-                .or_else(|| (key.code == KeyCode::Esc).then_some(Action::Back)),
+            // The verdicts are the review's own keys; it moves with the escalation list's.
+            Overlay::Review => keymap.lookup(Context::Review, key).or_else(|| {
+                match keymap.lookup(Context::Escalations, key) {
+                    Some(
+                        a @ (Action::Up
+                        | Action::Down
+                        | Action::PageUp
+                        | Action::PageDown
+                        | Action::Top
+                        | Action::Bottom),
+                    ) => Some(a),
+                    _ if matches!(key.code, KeyCode::Esc | KeyCode::Char('q')) => {
+                        Some(Action::Back)
+                    }
+                    _ => None,
+                }
+            }),
             Overlay::Prompt(_) => match key.code {
                 KeyCode::Esc => Some(Action::Back),
                 KeyCode::Enter => Some(Action::Save),

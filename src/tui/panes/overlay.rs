@@ -62,6 +62,16 @@ fn help(f: &mut Frame, area: Rect, state: &State, keymap: &Keymap) {
     // (section title) or (keys, description), in keymap order.
     let mut entries: Vec<(Option<String>, String)> = Vec::new();
     let mut last = None;
+    // A list's movement keys bound as the queue's are listed once, with the queue's.
+    const MOVES: [&str; 6] = ["up", "down", "page_up", "page_down", "top", "bottom"];
+    let as_queue = |b: &crate::tui::keymap::Binding| {
+        b.context != Context::Queue
+            && MOVES.contains(&b.name)
+            && keymap
+                .bindings
+                .iter()
+                .any(|q| q.context == Context::Queue && q.name == b.name && q.keys == b.keys)
+    };
     for b in &keymap.bindings {
         if last != Some(b.context) {
             entries.push((
@@ -69,6 +79,23 @@ fn help(f: &mut Frame, area: Rect, state: &State, keymap: &Keymap) {
                 state.t(&format!("help.{}", b.context.name())).to_string(),
             ));
             last = Some(b.context);
+            if keymap
+                .bindings
+                .iter()
+                .any(|o| o.context == b.context && as_queue(o))
+            {
+                entries.push((
+                    Some(format!(
+                        "{} {} …",
+                        keymap.key_label(Context::Queue, "up"),
+                        keymap.key_label(Context::Queue, "down")
+                    )),
+                    state.t("help.moves_as_queue").to_string(),
+                ));
+            }
+        }
+        if as_queue(b) {
+            continue;
         }
         let keys: Vec<String> = b.keys.iter().map(|k| k.label()).collect();
         entries.push((
@@ -123,7 +150,7 @@ fn escalation(f: &mut Frame, area: Rect, state: &State) {
         f,
         area,
         area.width.saturating_sub(10).min(100),
-        area.height.saturating_sub(4).min(20),
+        area.height.saturating_sub(4),
     );
     let zh = state.lang == Lang::Zh;
     let mut lines = Vec::new();
@@ -283,11 +310,15 @@ fn review(f: &mut Frame, area: Rect, state: &State, keymap: &Keymap) {
     let refused = crate::tui::update::refusal(state, crate::tui::update::Gate::Review);
     let mut hint = Vec::new();
     for name in ["qualified", "unqualified", "back"] {
-        let label = format!(
-            "{} {}  ",
-            keymap.key_label(Context::Review, name),
-            state.t(&format!("key.review.{name}"))
-        );
+        let label = if name == "back" {
+            format!("Esc {}  ", state.t("key.review.back"))
+        } else {
+            format!(
+                "{} {}  ",
+                keymap.key_label(Context::Review, name),
+                state.t(&format!("key.review.{name}"))
+            )
+        };
         hint.push(if refused.is_some() && name != "back" {
             Span::styled(
                 label,
