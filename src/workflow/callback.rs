@@ -307,8 +307,7 @@ pub fn record(
         config,
         &task,
         &event,
-        record_id,
-        rec.outcome,
+        (record_id, rec.outcome),
         operator,
         now,
     )?;

@@ -313,8 +313,7 @@ pub(super) fn after_record(
     config: &Config,
     task: &CallbackTask,
     event: &ServiceEvent,
-    record_id: i64,
-    outcome: Outcome,
+    (record_id, outcome): (i64, Outcome),
     actor: &str,
     now: NaiveDateTime,
 ) -> Result<Option<EscalationChange>> {
