@@ -114,9 +114,39 @@ impl Default for HolidayConfig {
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct EscalationRule {
-    /// 限期解决: how long the manager has to handle it.
+    /// 限期解决: how long the manager has to handle it (a category's `escalation_deadline`
+    /// wins); 3 days when neither says.
     pub deadline: Option<Offset>,
     pub role: String,
+    /// The re-call-back after the handling is due within this of the handling day: `2d`.
+    pub recall_within: Option<Offset>,
+    /// Who makes the re-call-back: `customer_service` by default.
+    pub recall_role: Option<String>,
+    /// Whether "basically satisfied" (基本满意) escalates as "unsatisfied" does (default no).
+    pub basic_escalates: bool,
+}
+
+impl EscalationRule {
+    /// The re-call-back window after handling (default 2 days).
+    pub fn recall_within(&self) -> Offset {
+        self.recall_within.unwrap_or(Offset {
+            amount: 2,
+            unit: crate::rules::OffsetUnit::Days,
+        })
+    }
+
+    pub fn recall_role(&self) -> &str {
+        self.recall_role.as_deref().unwrap_or("customer_service")
+    }
+
+    /// Whether an outcome opens (or keeps open) an escalation.
+    pub fn escalates(&self, outcome: crate::domain::Outcome) -> bool {
+        match outcome {
+            crate::domain::Outcome::Unsatisfied => true,
+            crate::domain::Outcome::Basic => self.basic_escalates,
+            crate::domain::Outcome::Satisfied => false,
+        }
+    }
 }
 
 /// `[hours]`: contact hours, globally and per channel; a category's `hours` wins over both.
@@ -216,6 +246,8 @@ pub struct CategoryRule {
     /// The channel to switch to after `fallback_after` failed phone attempts (`sms`, `visit`).
     pub fallback_channel: Option<Channel>,
     pub fallback_after: Option<u32>,
+    /// 限期解决 for this category's escalations, over `[escalation] deadline`.
+    pub escalation_deadline: Option<Offset>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -329,6 +361,17 @@ impl Config {
         }
     }
 
+    /// 限期解决 of an escalation of `category`: the category's own, else `[escalation]`'s, else 3d.
+    pub fn escalation_deadline(&self, category: &str) -> Offset {
+        self.category(category)
+            .and_then(|(_, r)| r.escalation_deadline)
+            .or(self.escalation.deadline)
+            .unwrap_or(Offset {
+                amount: 3,
+                unit: crate::rules::OffsetUnit::Days,
+            })
+    }
+
     /// Finds a category by its key or its Chinese name.
     pub fn category(&self, key_or_name: &str) -> Option<(&str, &CategoryRule)> {
         let s = key_or_name.trim();
@@ -402,6 +445,23 @@ impl Config {
                     self.escalation.role,
                     roles()
                 ),
+            );
+        }
+        if let Some(r) = self
+            .escalation
+            .recall_role
+            .as_deref()
+            .filter(|r| !known_role(r))
+        {
+            problem(
+                &["escalation", "recall_role"],
+                format!("unknown role `{r}`: expected one of {}", roles()),
+            );
+        }
+        if self.escalation.recall_within.is_some_and(|o| o.amount < 0) {
+            problem(
+                &["escalation", "recall_within"],
+                "must not be negative: the re-call-back follows the handling".into(),
             );
         }
         if self.ui.claim_minutes == 0 || self.ui.claim_minutes > 24 * 60 {

@@ -142,8 +142,25 @@ pub fn record(ctx: &Ctx, a: &RecordArgs) -> Result<()> {
         "{}",
         fill(ctx.t("msg.recorded"), &[("task", &done.task_id)])
     );
-    if let Some(id) = done.escalation_id {
-        println!("{}", fill(ctx.t("msg.escalated"), &[("id", &id)]));
+    if let Some(x) = done.escalation {
+        println!("{}", escalation_message(ctx.lang, &x));
     }
     Ok(())
+}
+
+/// What a record did to an escalation, in a line.
+pub fn escalation_message(
+    lang: crate::i18n::Lang,
+    x: &crate::workflow::escalation::EscalationChange,
+) -> String {
+    use crate::domain::EscalationState;
+    let key = match (x.state, x.round) {
+        (EscalationState::Closed, _) => "msg.escalation_closed",
+        (_, 1) => "msg.escalated",
+        _ => "msg.escalation_next_round",
+    };
+    fill(
+        crate::i18n::t(lang, key),
+        &[("id", &x.id), ("round", &x.round)],
+    )
 }

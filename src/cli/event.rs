@@ -207,7 +207,7 @@ fn show(ctx: &Ctx, a: &ShowArgs) -> Result<()> {
         });
     }
     let escalations: Vec<EscalationView> = store
-        .escalations_where(EscalationFilter::Event(event.id))?
+        .escalations_where(EscalationFilter::Event(event.id), ctx.clock.today())?
         .into_iter()
         .map(|mut x| {
             x.phone = mask_phone(&x.phone);

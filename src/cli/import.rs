@@ -69,6 +69,15 @@ pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
     if a.dry_run {
         drop(tx);
     } else {
+        let files: Vec<String> = a.files.iter().map(|f| f.display().to_string()).collect();
+        tx.audit(
+            ctx.clock.now(),
+            &ctx.operator,
+            "import",
+            &files.join(", "),
+            None,
+            Some(&serde_json::json!({ "files": files, "report": report })),
+        )?;
         tx.commit()?;
     }
     if a.json.json {

@@ -1,7 +1,9 @@
 //! The command line: clap definitions, and one small function per subcommand over the core.
 
+mod audit;
 mod calendar;
 mod callback;
+mod correct;
 mod demo;
 mod doctor;
 mod due;
@@ -11,8 +13,13 @@ mod import;
 mod plan;
 mod progress;
 mod rates;
+mod review;
 mod rules;
+mod staff;
 pub mod table;
+
+pub use callback::escalation_message;
+pub use escalations::{ChainRecord, ChainStep, chain, chain_lines};
 
 use std::path::PathBuf;
 
@@ -31,6 +38,8 @@ Examples:
   huifang import 投诉处理表.csv              take in finished work
   huifang due --json                       what is due today, for scripts
   huifang record 42 --outcome satisfied --channel phone
+  huifang escalation handle 3 --measures '更换防水层' --as 张经理
+  huifang review 17 --unqualified --comment '未核实维修结果'
   huifang rules explain repair --completed '2026-12-01 15:00'";
 
 #[derive(Debug, Parser)]
@@ -45,7 +54,8 @@ pub struct Cli {
     /// UI language: zh (default) or en.
     #[arg(long, global = true, value_name = "zh|en")]
     pub lang: Option<String>,
-    /// Who is acting (default: the config's operator, else the OS user).
+    /// Who is acting (default: the config's operator, else the OS user). Role checks and the
+    /// audit log use this name; the log keeps the OS user beside it.
     #[arg(long = "as", global = true, value_name = "NAME")]
     pub operator: Option<String>,
     #[command(subcommand)]
@@ -75,9 +85,30 @@ pub enum Command {
         after_help = "Examples:\n  huifang record 42 --outcome satisfied --channel phone\n  huifang record 43 --outcome unsatisfied --channel visit --quality 2 --shortcomings '维修后仍渗水' --signed"
     )]
     Record(callback::RecordArgs),
-    /// Open escalations, oldest first.
+    /// Escalations not closed (or --all): past their deadline first, then oldest first.
     #[command(after_help = "Example:\n  huifang escalations --json")]
     Escalations(escalations::EscalationsArgs),
+    /// One escalation: show its chain, assign it, record its handling, or open one by hand.
+    #[command(subcommand)]
+    Escalation(escalations::EscalationCommand),
+    /// Supervisor review (审核): the records waiting, oldest first; or review one.
+    #[command(
+        after_help = "Examples:\n  huifang review --json\n  huifang review 17 --qualified --comment '记录完整'\n  huifang review 18 --unqualified --comment '未核实维修结果'   (opens an escalation)"
+    )]
+    Review(review::ReviewArgs),
+    /// Correct a saved record: a new entry linked to it; the record stays as it was.
+    #[command(
+        after_help = "Example:\n  huifang correct 17 --outcome basic --reason '录入错误，业户实为基本满意'"
+    )]
+    Correct(correct::CorrectArgs),
+    /// Staff and their roles (operator, supervisor, manager).
+    #[command(subcommand)]
+    Staff(staff::StaffCommand),
+    /// The audit log: every write, who, when, before and after; `audit verify` checks its chain.
+    #[command(
+        after_help = "Examples:\n  huifang audit --since 2026-12-01\n  huifang audit --json\n  huifang audit verify"
+    )]
+    Audit(audit::AuditArgs),
     /// Call-back rates per site × category of a month: events, selected, reached, achieved.
     #[command(
         after_help = "Examples:\n  huifang rates\n  huifang rates --month 2026-11 --site 翠苑管理处 --json"
@@ -168,6 +199,11 @@ pub fn run(cli: &Cli, command: &Command) -> Result<()> {
         Command::Attempt(a) => callback::attempt(&ctx, a),
         Command::Record(a) => callback::record(&ctx, a),
         Command::Escalations(a) => escalations::run(&ctx, a),
+        Command::Escalation(c) => escalations::command(&ctx, c),
+        Command::Review(a) => review::run(&ctx, a),
+        Command::Correct(a) => correct::run(&ctx, a),
+        Command::Staff(c) => staff::run(&ctx, c),
+        Command::Audit(a) => audit::run(&ctx, a),
         Command::Rules(c) => rules::run(&ctx, c),
         Command::Rates(a) => rates::run(&ctx, a),
         Command::Plan(a) => plan::run(&ctx, a),

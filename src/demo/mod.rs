@@ -179,6 +179,20 @@ pub fn generate(
     summary.events = report.imported;
     summary.not_selected = report.not_selected;
     summary.tasks = report.tasks_created;
+    tx.audit(
+        now,
+        "demo",
+        "demo.import",
+        "demo",
+        None,
+        Some(&serde_json::json!({
+            "seed": plan.seed,
+            "events": plan.events,
+            "sites": plan.sites,
+            "months": plan.months,
+            "report": report,
+        })),
+    )?;
 
     // The desk's history: every task whose window has opened by now is worked, or not, as a
     // real desk would have done it.

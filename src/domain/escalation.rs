@@ -12,6 +12,18 @@ coded_enum! {
     }
 }
 
+coded_enum! {
+    /// One step in an escalation's history.
+    StepKind {
+        Opened = "opened", "升级";
+        Assigned = "assigned", "指派";
+        Handled = "handled", "处理";
+        Recalled = "recalled", "再次回访";
+        Reopened = "reopened", "再次升级";
+        Closed = "closed", "关闭";
+    }
+}
+
 /// An unsatisfied or unqualified call-back, owned by the manager until the customer is satisfied.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Escalation {

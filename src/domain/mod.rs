@@ -5,13 +5,15 @@ mod escalation;
 mod event;
 mod phone;
 mod record;
+mod staff;
 mod task;
 
 pub use category::{BUILTIN_CATEGORIES, Category};
-pub use escalation::{Escalation, EscalationState};
+pub use escalation::{Escalation, EscalationState, StepKind};
 pub use event::{EventId, NewEvent, ServiceEvent};
 pub use phone::mask_phone;
 pub use record::{Attempt, AttemptResult, Channel, NewRecord, Outcome, Record};
+pub use staff::{Staff, StaffRole};
 pub use task::{Anchor, CallbackTask, DueState, TaskId, TaskState};
 
 /// Declares a closed set of string-coded values with their Chinese names, parsed from either.

@@ -1,10 +1,10 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use color_eyre::eyre::Result;
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
 use super::{Tx, code};
-use crate::domain::{EscalationState, EventId, Outcome};
+use crate::domain::{EscalationState, EventId, Outcome, StepKind, TaskId};
 
 /// An escalation with what a supervisor needs to read it in a list.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -24,10 +24,18 @@ pub struct EscalationView {
     #[serde(serialize_with = "crate::clock::ser_datetime")]
     pub opened_at: NaiveDateTime,
     pub deadline: NaiveDate,
+    /// Still open (not handled) past its deadline on the day asked about.
+    pub overdue: bool,
     pub record_id: Option<i64>,
     pub outcome: Option<Outcome>,
     pub operator: Option<String>,
     pub note: Option<String>,
+    /// The department it is assigned to (责任部门), empty until assigned.
+    pub department: String,
+    /// The person the manager assigned to handle it.
+    pub handler: Option<String>,
+    /// The re-call-back of the current round, once the handling is recorded.
+    pub recall_task_id: Option<TaskId>,
 }
 
 /// Which escalations to list.
@@ -42,8 +50,12 @@ pub enum EscalationFilter {
     Event(EventId),
 }
 
-/// Escalations by the filter, oldest first.
-pub(super) fn list(c: &Connection, filter: EscalationFilter) -> Result<Vec<EscalationView>> {
+/// Escalations by the filter: overdue ones first, then oldest first.
+pub(super) fn list(
+    c: &Connection,
+    filter: EscalationFilter,
+    today: NaiveDate,
+) -> Result<Vec<EscalationView>> {
     let (open_only, id, event) = match filter {
         EscalationFilter::Open => (true, None, None),
         EscalationFilter::All => (false, None, None),
@@ -52,12 +64,13 @@ pub(super) fn list(c: &Connection, filter: EscalationFilter) -> Result<Vec<Escal
     };
     let mut stmt = c.prepare_cached(
         "SELECT x.id, e.ref, e.category, e.site, e.customer, e.phone, e.unit, x.round, x.state, x.owner_role, \
-                x.reason, x.opened_at, x.deadline, x.record_id, r.outcome, r.operator, r.note \
+                x.reason, x.opened_at, x.deadline, x.record_id, r.outcome, r.operator, r.note, \
+                x.department, x.handler, x.recall_task_id, (x.state = 'open' AND x.deadline < ?4) \
          FROM escalations x JOIN events e ON e.id = x.event_id LEFT JOIN records r ON r.id = x.record_id \
          WHERE (NOT ?1 OR x.state <> 'closed') AND (?2 IS NULL OR x.id = ?2) AND (?3 IS NULL OR x.event_id = ?3) \
-         ORDER BY x.opened_at, x.id",
+         ORDER BY (x.state = 'open' AND x.deadline < ?4) DESC, x.opened_at, x.id",
     )?;
-    let rows = stmt.query_map(params![open_only, id, event], |r| {
+    let rows = stmt.query_map(params![open_only, id, event, today], |r| {
         let outcome: Option<String> = r.get(14)?;
         Ok(EscalationView {
             id: r.get(0)?,
@@ -77,6 +90,75 @@ pub(super) fn list(c: &Connection, filter: EscalationFilter) -> Result<Vec<Escal
             outcome: outcome.as_deref().and_then(Outcome::parse),
             operator: r.get(15)?,
             note: r.get(16)?,
+            department: r.get(17)?,
+            handler: r.get(18)?,
+            recall_task_id: r.get(19)?,
+            overdue: r.get(20)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The escalation waiting for the re-call-back `task`, if it is one.
+pub(super) fn by_recall_task(c: &Connection, task: TaskId) -> Result<Option<i64>> {
+    Ok(c.prepare_cached(
+        "SELECT id FROM escalations WHERE recall_task_id = ?1 AND state = 'handled'",
+    )?
+    .query_row([task], |r| r.get(0))
+    .optional()?)
+}
+
+/// The escalation not closed yet that a record opened or belongs to, if any.
+pub(super) fn open_of_record(c: &Connection, record: i64) -> Result<Option<i64>> {
+    Ok(c.prepare_cached(
+        "SELECT x.id FROM escalations x WHERE x.state <> 'closed' AND (x.record_id = ?1 \
+            OR x.id IN (SELECT escalation_id FROM escalation_steps WHERE record_id = ?1)) \
+         ORDER BY x.id LIMIT 1",
+    )?
+    .query_row([record], |r| r.get(0))
+    .optional()?)
+}
+
+/// One step of an escalation's history, with the record's outcome when it has one.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EscalationStep {
+    pub id: i64,
+    pub round: u32,
+    pub kind: StepKind,
+    #[serde(serialize_with = "crate::clock::ser_datetime")]
+    pub at: NaiveDateTime,
+    /// Who entered it.
+    pub actor: String,
+    /// The handler (assigned) or who handled it (handled).
+    pub person: Option<String>,
+    pub department: Option<String>,
+    /// Measures taken, the reason, or the record's note.
+    pub text: String,
+    pub record_id: Option<i64>,
+    pub task_id: Option<TaskId>,
+    pub outcome: Option<Outcome>,
+}
+
+pub(super) fn steps(c: &Connection, escalation: i64) -> Result<Vec<EscalationStep>> {
+    let mut stmt = c.prepare_cached(
+        "SELECT s.id, s.round, s.kind, s.at, s.actor, s.person, s.department, s.text, s.record_id, s.task_id, r.outcome \
+         FROM escalation_steps s LEFT JOIN records r ON r.id = s.record_id \
+         WHERE s.escalation_id = ?1 ORDER BY s.id",
+    )?;
+    let rows = stmt.query_map([escalation], |r| {
+        let outcome: Option<String> = r.get(10)?;
+        Ok(EscalationStep {
+            id: r.get(0)?,
+            round: r.get(1)?,
+            kind: code(r, 2, StepKind::parse)?,
+            at: r.get(3)?,
+            actor: r.get(4)?,
+            person: r.get(5)?,
+            department: r.get(6)?,
+            text: r.get(7)?,
+            record_id: r.get(8)?,
+            task_id: r.get(9)?,
+            outcome: outcome.as_deref().and_then(Outcome::parse),
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -93,6 +175,20 @@ pub struct EscalationInsert<'a> {
     pub deadline: NaiveDate,
 }
 
+/// One step as stored.
+pub struct StepInsert<'a> {
+    pub escalation_id: i64,
+    pub round: u32,
+    pub kind: StepKind,
+    pub at: NaiveDateTime,
+    pub actor: &'a str,
+    pub person: Option<&'a str>,
+    pub department: Option<&'a str>,
+    pub text: &'a str,
+    pub record_id: Option<i64>,
+    pub task_id: Option<TaskId>,
+}
+
 impl Tx<'_> {
     pub fn insert_escalation(&self, x: &EscalationInsert<'_>) -> Result<i64> {
         self.tx
@@ -102,5 +198,64 @@ impl Tx<'_> {
             )?
             .execute(params![x.event_id, x.record_id, x.round, x.owner_role, x.reason, x.opened_at, x.deadline])?;
         Ok(self.tx.last_insert_rowid())
+    }
+
+    pub fn insert_escalation_step(&self, s: &StepInsert<'_>) -> Result<i64> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO escalation_steps (escalation_id, round, kind, at, actor, person, department, text, record_id, task_id) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            )?
+            .execute(params![
+                s.escalation_id,
+                s.round,
+                s.kind.code(),
+                s.at,
+                s.actor,
+                s.person,
+                s.department,
+                s.text,
+                s.record_id,
+                s.task_id
+            ])?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    /// Gives the escalation to a department and a handler.
+    pub fn assign_escalation(&self, id: i64, department: &str, handler: &str) -> Result<()> {
+        self.tx
+            .prepare_cached("UPDATE escalations SET department = ?2, handler = ?3 WHERE id = ?1")?
+            .execute(params![id, department, handler])?;
+        Ok(())
+    }
+
+    /// Marks the round handled, waiting for the re-call-back `task`.
+    pub fn escalation_handled(&self, id: i64, task: TaskId) -> Result<()> {
+        self.tx
+            .prepare_cached(
+                "UPDATE escalations SET state = 'handled', recall_task_id = ?2 WHERE id = ?1",
+            )?
+            .execute(params![id, task])?;
+        Ok(())
+    }
+
+    /// The customer is satisfied: the escalation ends.
+    pub fn close_escalation(&self, id: i64, at: NaiveDateTime) -> Result<()> {
+        self.tx
+            .prepare_cached(
+                "UPDATE escalations SET state = 'closed', closed_at = ?2 WHERE id = ?1",
+            )?
+            .execute(params![id, at])?;
+        Ok(())
+    }
+
+    /// Still not satisfied: the next round, back to the manager with a new deadline.
+    pub fn reopen_escalation(&self, id: i64, round: u32, deadline: NaiveDate) -> Result<()> {
+        self.tx
+            .prepare_cached(
+                "UPDATE escalations SET state = 'open', round = ?2, deadline = ?3, recall_task_id = NULL WHERE id = ?1",
+            )?
+            .execute(params![id, round, deadline])?;
+        Ok(())
     }
 }

@@ -4,11 +4,14 @@
 //! WAL mode, foreign keys on, a busy timeout, and `BEGIN IMMEDIATE` for every writing
 //! transaction (a deferred read-then-write transaction would get SQLITE_BUSY at once).
 
+mod audit;
 mod escalations;
 mod events;
 mod plan;
 mod records;
+mod reviews;
 mod schema;
+mod staff;
 mod tasks;
 
 use std::path::{Path, PathBuf};
@@ -18,13 +21,19 @@ use chrono::{NaiveDate, NaiveDateTime};
 use color_eyre::eyre::{Result, WrapErr, eyre};
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
-use crate::domain::{Attempt, CallbackTask, EventId, NewEvent, Record, ServiceEvent, TaskId};
+use crate::domain::{
+    Attempt, CallbackTask, EventId, NewEvent, Record, ServiceEvent, Staff, StaffRole, TaskId,
+};
 use crate::rules::{Cohort, CohortCount};
 
-pub use escalations::{EscalationFilter, EscalationInsert, EscalationView};
+pub use audit::{AuditEntry, GENESIS, Verification, os_user};
+pub use escalations::{
+    EscalationFilter, EscalationInsert, EscalationStep, EscalationView, StepInsert,
+};
 pub use events::{EventInsert, RateRow};
 pub use plan::StaleCustomer;
 pub use records::AttemptInsert;
+pub use reviews::{Correction, Review, ReviewItem};
 pub use tasks::{DueItem, DueQuery, OpenTask, TaskInsert};
 
 /// How long a writer waits for another before giving up with a clear message.
@@ -125,18 +134,69 @@ pub trait Reads {
     fn pending_tasks(&self, from: Option<NaiveDate>) -> Result<Vec<(TaskId, EventId)>> {
         plan::pending_tasks(self.conn(), from)
     }
-    /// Escalations not closed (or all), oldest first.
-    fn escalations(&self, all: bool) -> Result<Vec<EscalationView>> {
+    /// Escalations not closed (or all): those overdue on `today` first, then oldest first.
+    fn escalations(&self, all: bool, today: NaiveDate) -> Result<Vec<EscalationView>> {
         let filter = if all {
             EscalationFilter::All
         } else {
             EscalationFilter::Open
         };
-        escalations::list(self.conn(), filter)
+        escalations::list(self.conn(), filter, today)
     }
-    /// Escalations of one event, or one escalation, oldest first.
-    fn escalations_where(&self, filter: EscalationFilter) -> Result<Vec<EscalationView>> {
-        escalations::list(self.conn(), filter)
+    /// Escalations of one event, or one escalation, in the same order.
+    fn escalations_where(
+        &self,
+        filter: EscalationFilter,
+        today: NaiveDate,
+    ) -> Result<Vec<EscalationView>> {
+        escalations::list(self.conn(), filter, today)
+    }
+    fn escalation(&self, id: i64, today: NaiveDate) -> Result<Option<EscalationView>> {
+        Ok(
+            escalations::list(self.conn(), EscalationFilter::Id(id), today)?
+                .into_iter()
+                .next(),
+        )
+    }
+    /// The history of an escalation, step by step.
+    fn escalation_steps(&self, id: i64) -> Result<Vec<EscalationStep>> {
+        escalations::steps(self.conn(), id)
+    }
+    /// The handled escalation whose re-call-back is `task`.
+    fn escalation_of_recall(&self, task: TaskId) -> Result<Option<i64>> {
+        escalations::by_recall_task(self.conn(), task)
+    }
+    /// The escalation not closed yet that a record opened or belongs to.
+    fn open_escalation_of_record(&self, record: i64) -> Result<Option<i64>> {
+        escalations::open_of_record(self.conn(), record)
+    }
+    fn staff(&self) -> Result<Vec<Staff>> {
+        staff::list(self.conn())
+    }
+    fn staff_member(&self, name: &str) -> Result<Option<Staff>> {
+        staff::by_name(self.conn(), name)
+    }
+    /// How many staff have the role (any role for `None`).
+    fn staff_count(&self, role: Option<StaffRole>) -> Result<u64> {
+        staff::count(self.conn(), role)
+    }
+    /// Records waiting for review, oldest first.
+    fn review_queue(&self, limit: Option<usize>) -> Result<Vec<ReviewItem>> {
+        reviews::queue(self.conn(), limit)
+    }
+    fn review_of(&self, record: i64) -> Result<Option<Review>> {
+        reviews::of_record(self.conn(), record)
+    }
+    fn corrections_of(&self, record: i64) -> Result<Vec<Correction>> {
+        reviews::corrections_of(self.conn(), record)
+    }
+    /// Audit entries from `since` on, in order.
+    fn audit_entries(&self, since: Option<NaiveDateTime>) -> Result<Vec<AuditEntry>> {
+        audit::list(self.conn(), since)
+    }
+    /// Checks the audit log's hash chain.
+    fn verify_audit(&self) -> Result<Verification> {
+        audit::verify(self.conn())
     }
 }
 

@@ -3,7 +3,7 @@
 use rusqlite_migration::{M, Migrations};
 
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3)])
+    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3), M::up(V4)])
 }
 
 const V1: &str = r#"
@@ -123,4 +123,95 @@ CREATE INDEX events_periodic_customer ON events(
     origin
 );
 CREATE INDEX tasks_event_state ON tasks(event_id, state, closed_at);
+"#;
+
+/// Staff and roles, the escalation lifecycle (assignment, handling, rounds), supervisor review,
+/// corrections of records, and the append-only, hash-chained audit log.
+const V4: &str = r#"
+CREATE TABLE staff (
+    name     TEXT PRIMARY KEY,
+    role     TEXT NOT NULL CHECK (role IN ('operator', 'supervisor', 'manager')),
+    site     TEXT NOT NULL DEFAULT '',
+    added_at TEXT NOT NULL
+);
+
+ALTER TABLE escalations ADD COLUMN department TEXT NOT NULL DEFAULT '';
+ALTER TABLE escalations ADD COLUMN handler TEXT;
+-- The re-call-back task of the current round, made when the handling is recorded.
+ALTER TABLE escalations ADD COLUMN recall_task_id INTEGER REFERENCES tasks(id);
+CREATE INDEX escalations_recall ON escalations(recall_task_id) WHERE recall_task_id IS NOT NULL;
+CREATE INDEX escalations_record ON escalations(record_id) WHERE record_id IS NOT NULL;
+
+-- The chain of an escalation: opened, assigned, handled, recalled, reopened (next round), closed.
+CREATE TABLE escalation_steps (
+    id            INTEGER PRIMARY KEY,
+    escalation_id INTEGER NOT NULL REFERENCES escalations(id),
+    round         INTEGER NOT NULL,
+    kind          TEXT NOT NULL,
+    at            TEXT NOT NULL,
+    actor         TEXT NOT NULL,
+    person        TEXT,
+    department    TEXT,
+    text          TEXT NOT NULL DEFAULT '',
+    record_id     INTEGER REFERENCES records(id),
+    task_id       INTEGER REFERENCES tasks(id)
+);
+CREATE INDEX escalation_steps_of ON escalation_steps(escalation_id, id);
+
+-- 审核: one review per record.
+CREATE TABLE reviews (
+    id            INTEGER PRIMARY KEY,
+    record_id     INTEGER NOT NULL UNIQUE REFERENCES records(id),
+    qualified     INTEGER NOT NULL,
+    comment       TEXT NOT NULL DEFAULT '',
+    reviewer      TEXT NOT NULL,
+    reviewed_at   TEXT NOT NULL,
+    escalation_id INTEGER REFERENCES escalations(id)
+);
+
+-- A record is never edited in place: a correction is a new entry with the whole corrected
+-- content, linked to the record and to the correction it replaces (if any).
+CREATE TABLE record_corrections (
+    id           INTEGER PRIMARY KEY,
+    record_id    INTEGER NOT NULL REFERENCES records(id),
+    corrects     INTEGER REFERENCES record_corrections(id),
+    outcome      TEXT NOT NULL,
+    quality      INTEGER CHECK (quality BETWEEN 1 AND 5),
+    effect       INTEGER CHECK (effect BETWEEN 1 AND 5),
+    shortcomings TEXT NOT NULL DEFAULT '',
+    suggestions  TEXT NOT NULL DEFAULT '',
+    note         TEXT NOT NULL DEFAULT '',
+    reason       TEXT NOT NULL,
+    actor        TEXT NOT NULL,
+    at           TEXT NOT NULL
+);
+CREATE INDEX record_corrections_of ON record_corrections(record_id, id);
+CREATE TRIGGER records_never_updated BEFORE UPDATE ON records
+BEGIN
+    SELECT RAISE(ABORT, 'records are never edited in place: add a correction (huifang correct)');
+END;
+
+-- Who did what when, with the values before and after. `hash` is SHA-256 over this entry's
+-- fields and `prev`, the hash of the entry before (see store/audit.rs).
+CREATE TABLE audit (
+    seq     INTEGER PRIMARY KEY,
+    at      TEXT NOT NULL,
+    actor   TEXT NOT NULL,
+    os_user TEXT NOT NULL,
+    action  TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    before  TEXT,
+    after   TEXT,
+    prev    TEXT NOT NULL,
+    hash    TEXT NOT NULL
+);
+CREATE INDEX audit_at ON audit(at);
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+BEGIN
+    SELECT RAISE(ABORT, 'the audit log is append-only: its entries cannot be changed');
+END;
+CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+BEGIN
+    SELECT RAISE(ABORT, 'the audit log is append-only: its entries cannot be deleted');
+END;
 "#;

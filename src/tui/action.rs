@@ -48,4 +48,12 @@ pub enum Action {
     LoadDemo,
     Yes,
     No,
+    /// Assign the selected escalation to a handler (the manager).
+    Assign,
+    /// Record the handling of the selected escalation.
+    Handle,
+    /// Open the review queue (审核).
+    Review,
+    /// Mark the selected record qualified (true) or unqualified (false), with a comment.
+    Verdict(bool),
 }

@@ -84,9 +84,11 @@ impl App {
                 .filter(|s| self.state.queue.all.iter().any(|d| &d.site == s));
         }
         self.state.queue.refilter_keeping(keep);
-        self.state.escalations.items = self.store.escalations(false)?;
+        self.state.escalations.items = self.store.escalations(false, today)?;
         let n = self.state.escalations.items.len();
         self.state.escalations.selected = self.state.escalations.selected.min(n.saturating_sub(1));
+        self.state.acting = workflow::roles::Acting::load(&self.store, &self.state.operator)?;
+        self.load_reviews()?;
         self.state.done_today = self.store.records_since(crate::clock::start_of(today))?;
         self.state.total_events = self.store.event_count()?;
         self.data_version = self.store.data_version()?;
@@ -145,6 +147,38 @@ impl App {
         Ok(())
     }
 
+    fn load_reviews(&mut self) -> Result<()> {
+        self.state.reviews.items = self.store.review_queue(Some(500))?;
+        let n = self.state.reviews.items.len();
+        self.state.reviews.selected = self.state.reviews.selected.min(n.saturating_sub(1));
+        Ok(())
+    }
+
+    /// Runs a write through the workflow; its error becomes the status line, and the lists
+    /// are reloaded when it succeeded.
+    fn write_step<T>(
+        &mut self,
+        f: impl FnOnce(&crate::store::Tx<'_>, &Config, &str) -> Result<T>,
+    ) -> Result<Option<T>> {
+        let operator = self.state.operator.clone();
+        let result = (|| {
+            let tx = self.store.write()?;
+            let v = f(&tx, &self.config, &operator)?;
+            tx.commit()?;
+            Ok::<_, color_eyre::Report>(v)
+        })();
+        match result {
+            Ok(v) => {
+                self.reload()?;
+                Ok(Some(v))
+            }
+            Err(e) => {
+                self.state.error(error_text(&e));
+                Ok(None)
+            }
+        }
+    }
+
     fn claim_until(&self, now: NaiveDateTime) -> NaiveDateTime {
         now + ChronoDuration::minutes(i64::from(self.config.ui.claim_minutes))
     }
@@ -188,10 +222,10 @@ impl App {
                     Ok(done) => {
                         update::after_save(&mut self.state, id);
                         let mut msg = fill(self.state.t("msg.recorded"), &[("task", &id)]);
-                        if let Some(x) = done.escalation_id {
+                        if let Some(x) = done.escalation {
                             msg = format!(
                                 "{msg} · {}",
-                                fill(self.state.t("msg.escalated"), &[("id", &x)])
+                                crate::cli::escalation_message(self.state.lang, &x)
                             );
                         }
                         self.state.info(msg);
@@ -260,7 +294,7 @@ impl App {
             Effect::LoadEscalation(id) => {
                 let view = self
                     .store
-                    .escalations_where(crate::store::EscalationFilter::Id(id))?
+                    .escalations_where(crate::store::EscalationFilter::Id(id), now.date())?
                     .into_iter()
                     .next();
                 if let Some(v) = view {
@@ -270,7 +304,79 @@ impl App {
                     };
                     let event = self.store.event_by_ref(&v.event_ref)?;
                     self.state.escalation_detail = Some((v, record, event));
+                    let chain = crate::cli::chain(&self.store, id)?;
+                    self.state.chain = crate::cli::chain_lines(self.state.lang, &chain);
                 }
+            }
+            Effect::LoadReviews => self.load_reviews()?,
+            Effect::Assign(id, text) => {
+                let (to, dept) = match text.split_once(['/', '／']) {
+                    Some((a, b)) => (a.trim().to_string(), Some(b.trim().to_string())),
+                    None => (text.trim().to_string(), None),
+                };
+                let done = self.write_step(|tx, _, op| {
+                    workflow::escalation::assign(tx, id, &to, dept.as_deref(), op, now)
+                })?;
+                if let Some(x) = done {
+                    self.state.info(fill(
+                        self.state.t("msg.assigned"),
+                        &[("id", &id), ("who", &to), ("dept", &x.department)],
+                    ));
+                }
+            }
+            Effect::Handle(id, measures) => {
+                let done = self.write_step(|tx, config, op| {
+                    workflow::escalation::handle(tx, config, id, &measures, None, op, now)
+                })?;
+                if let Some(h) = done {
+                    self.state.info(fill(
+                        self.state.t("msg.handled"),
+                        &[
+                            ("id", &id),
+                            ("round", &h.round),
+                            ("task", &h.task_id),
+                            ("due", &h.due),
+                        ],
+                    ));
+                }
+            }
+            Effect::Review(record, qualified, comment) => {
+                let done = self.write_step(|tx, config, op| {
+                    workflow::review::review(tx, config, record, qualified, &comment, op, now)
+                })?;
+                if let Some(r) = done {
+                    let key = if qualified {
+                        "msg.reviewed_qualified"
+                    } else {
+                        "msg.reviewed_unqualified"
+                    };
+                    let mut msg = fill(self.state.t(key), &[("id", &record)]);
+                    if let Some(x) = r.escalation_id {
+                        msg = format!(
+                            "{msg} · {}",
+                            fill(self.state.t("msg.escalation_opened"), &[("id", &x)])
+                        );
+                    }
+                    self.state.info(msg);
+                }
+            }
+            Effect::AuditReveal(task) => {
+                let item = self.state.queue.all.iter().find(|d| d.task_id == task);
+                let after = item.map(|d| {
+                    serde_json::json!({"event_ref": d.event_ref, "customer": d.customer, "unit": d.unit})
+                });
+                let tx = self.store.write()?;
+                tx.audit(
+                    now,
+                    &operator,
+                    "phone.reveal",
+                    &format!("task:{task}"),
+                    None,
+                    after.as_ref(),
+                )?;
+                tx.commit()?;
+                // Our own write: no reload needed for it.
+                self.data_version = self.store.data_version()?;
             }
             Effect::LoadDemo => {
                 // Only into an empty database, as `huifang demo` does.

@@ -15,6 +15,7 @@ pub enum Context {
     Queue,
     Form,
     Escalations,
+    Review,
 }
 
 impl Context {
@@ -24,13 +25,15 @@ impl Context {
             Context::Queue => "queue",
             Context::Form => "form",
             Context::Escalations => "escalations",
+            Context::Review => "review",
         }
     }
-    const ALL: [Context; 4] = [
+    const ALL: [Context; 5] = [
         Context::Global,
         Context::Queue,
         Context::Form,
         Context::Escalations,
+        Context::Review,
     ];
 }
 
@@ -196,6 +199,12 @@ pub const BINDABLE: &[Bindable] = &[
         name: "refresh",
         action: Action::Refresh,
         defaults: &["ctrl-r"],
+    },
+    Bindable {
+        context: Context::Global,
+        name: "review",
+        action: Action::Review,
+        defaults: &["R"],
     },
     Bindable {
         context: Context::Queue,
@@ -385,9 +394,33 @@ pub const BINDABLE: &[Bindable] = &[
     },
     Bindable {
         context: Context::Escalations,
+        name: "assign",
+        action: Action::Assign,
+        defaults: &["a"],
+    },
+    Bindable {
+        context: Context::Escalations,
+        name: "handle",
+        action: Action::Handle,
+        defaults: &["h"],
+    },
+    Bindable {
+        context: Context::Escalations,
         name: "back",
         action: Action::Back,
         defaults: &["esc"],
+    },
+    Bindable {
+        context: Context::Review,
+        name: "qualified",
+        action: Action::Verdict(true),
+        defaults: &["y"],
+    },
+    Bindable {
+        context: Context::Review,
+        name: "unqualified",
+        action: Action::Verdict(false),
+        defaults: &["x"],
     },
 ];
 
@@ -420,7 +453,7 @@ impl Keymap {
         for (ctx_name, entries) in user {
             let Some(ctx) = Context::ALL.iter().copied().find(|c| c.name() == ctx_name) else {
                 problems.push(format!(
-                    "keys.{ctx_name}: unknown context: expected global, queue, form or escalations"
+                    "keys.{ctx_name}: unknown context: expected global, queue, form, escalations or review"
                 ));
                 continue;
             };

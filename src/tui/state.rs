@@ -8,7 +8,8 @@ use crate::domain::{
     Channel, DueState, EscalationState, NewRecord, Outcome, Record, ServiceEvent, TaskId,
 };
 use crate::i18n::Lang;
-use crate::store::{DueItem, EscalationView};
+use crate::store::{DueItem, EscalationView, ReviewItem};
+use crate::workflow::roles::Acting;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Focus {
@@ -212,6 +213,30 @@ impl Escalations {
     }
 }
 
+/// The records waiting for a supervisor's review, oldest first.
+#[derive(Debug, Default)]
+pub struct Reviews {
+    pub items: Vec<ReviewItem>,
+    pub selected: usize,
+}
+
+impl Reviews {
+    pub fn current(&self) -> Option<&ReviewItem> {
+        self.items.get(self.selected)
+    }
+}
+
+/// What a one-line prompt is asking for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Prompt {
+    /// The handler (and `/ department`) of an escalation.
+    Assign(i64),
+    /// The measures taken for an escalation.
+    Handle(i64),
+    /// The comment (加注意见) of a review: qualified or not.
+    Review(i64, bool),
+}
+
 /// What sits over the panes and takes the keys first.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Overlay {
@@ -220,8 +245,12 @@ pub enum Overlay {
     AttemptMenu(TaskId),
     /// Discard the typed form? Then do the action.
     ConfirmDiscard(ThenDo),
-    /// An escalation's whole record, read-only.
+    /// An escalation's whole chain, read-only, scrolled by the movement keys.
     EscalationRecord(i64),
+    /// The review queue (审核).
+    Review,
+    /// A line of text to enter, over what was there.
+    Prompt(Prompt),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -249,6 +278,14 @@ pub struct State {
     pub form: Option<Form>,
     pub escalations: Escalations,
     pub escalation_detail: Option<(EscalationView, Option<Record>, Option<ServiceEvent>)>,
+    /// The opened escalation's history, as lines, and how far it is scrolled.
+    pub chain: Vec<String>,
+    pub chain_scroll: usize,
+    pub reviews: Reviews,
+    /// What is typed into the open prompt.
+    pub prompt: Input,
+    /// Who is at the keyboard, for the role checks (off while no staff are defined).
+    pub acting: Acting,
     pub overlay: Option<Overlay>,
     pub done_today: u64,
     pub total_events: u64,
@@ -270,7 +307,7 @@ impl State {
     pub fn new(lang: Lang, operator: String, site: Option<String>, now: NaiveDateTime) -> Self {
         Self {
             lang,
-            operator,
+            operator: operator.clone(),
             site,
             now,
             holiday: None,
@@ -280,6 +317,15 @@ impl State {
             form: None,
             escalations: Escalations::default(),
             escalation_detail: None,
+            chain: Vec::new(),
+            chain_scroll: 0,
+            reviews: Reviews::default(),
+            prompt: Input::default(),
+            acting: Acting {
+                name: operator.clone(),
+                checks_on: false,
+                role: None,
+            },
             overlay: None,
             done_today: 0,
             total_events: 0,

@@ -5,7 +5,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::action::Action;
 use super::keymap::{Context, Key, Keymap};
-use super::state::{Field, Focus, Form, Overlay, State, ThenDo};
+use super::state::{Field, Focus, Form, Overlay, Prompt, State, ThenDo};
 use crate::domain::{AttemptResult, Channel, DueState, NewRecord, Outcome, TaskId};
 use tui_input::InputRequest;
 
@@ -23,6 +23,45 @@ pub enum Effect {
     Dial(TaskId),
     LoadEscalation(i64),
     LoadDemo,
+    /// Assign an escalation: `NAME` or `NAME / DEPARTMENT`.
+    Assign(i64, String),
+    /// Record the handling of an escalation with these measures.
+    Handle(i64, String),
+    /// Review a record: qualified or not, with a comment.
+    Review(i64, bool, String),
+    LoadReviews,
+    /// A full phone number was shown: goes to the audit log.
+    AuditReveal(TaskId),
+}
+
+/// An action guarded by a role, for the disabled-with-why display.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Gate {
+    Assign,
+    Handle,
+    Review,
+}
+
+/// Why the person at the keyboard may not take the action, in the UI's language; `None` when
+/// they may (always, while no staff are defined). The workflow checks again when it runs.
+pub fn refusal(state: &State, gate: Gate) -> Option<String> {
+    use crate::domain::StaffRole;
+    let handler = match gate {
+        Gate::Handle => state.escalations.current().and_then(|x| x.handler.clone()),
+        _ => None,
+    };
+    let (allowed, key): (&[StaffRole], &str) = match gate {
+        Gate::Assign => (&[StaffRole::Manager], "disabled.assign"),
+        Gate::Handle => (&[StaffRole::Manager], "disabled.handle"),
+        Gate::Review => (&[StaffRole::Supervisor], "disabled.review"),
+    };
+    state.acting.refusal(allowed, handler.as_deref(), "")?;
+    let who = if state.acting.role.is_none() {
+        state.t("disabled.not_staff")
+    } else {
+        ""
+    };
+    Some(format!("{}{who}", state.t(key)))
 }
 
 /// The action a key means here: the overlay first, then the focused layer, then global keys;
@@ -50,7 +89,40 @@ pub fn route(state: &State, keymap: &Keymap, e: &KeyEvent) -> Option<Action> {
                 _ if key.code == KeyCode::Esc => Some(Action::No),
                 _ => None,
             },
-            Overlay::Help | Overlay::EscalationRecord(_) => Some(Action::Back),
+            Overlay::Help => Some(Action::Back),
+            Overlay::EscalationRecord(_) => match keymap.lookup(Context::Escalations, key) {
+                Some(
+                    a @ (Action::Up
+                    | Action::Down
+                    | Action::PageUp
+                    | Action::PageDown
+                    | Action::Top
+                    | Action::Bottom),
+                ) => Some(a),
+                _ => Some(Action::Back),
+            },
+            // The verdicts are the review's own keys; it moves with the escalation list's.
+            Overlay::Review => keymap.lookup(Context::Review, key).or_else(|| {
+                match keymap.lookup(Context::Escalations, key) {
+                    Some(
+                        a @ (Action::Up
+                        | Action::Down
+                        | Action::PageUp
+                        | Action::PageDown
+                        | Action::Top
+                        | Action::Bottom),
+                    ) => Some(a),
+                    _ if matches!(key.code, KeyCode::Esc | KeyCode::Char('q')) => {
+                        Some(Action::Back)
+                    }
+                    _ => None,
+                }
+            }),
+            Overlay::Prompt(_) => match key.code {
+                KeyCode::Esc => Some(Action::Back),
+                KeyCode::Enter => Some(Action::Save),
+                _ => text_action(key.code, plain_char),
+            },
         };
     }
     if state.queue.searching {
@@ -150,6 +222,10 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::Refresh => vec![Effect::Reload],
+        Action::Review => {
+            state.overlay = Some(Overlay::Review);
+            vec![Effect::LoadReviews]
+        }
         Action::FocusNext | Action::FocusPrev => {
             let i = Focus::ORDER
                 .iter()
@@ -194,8 +270,57 @@ fn update_overlay(state: &mut State, overlay: Overlay, action: Action) -> Vec<Ef
             state.overlay = None;
             Vec::new()
         }
-        (Overlay::AttemptMenu(_) | Overlay::Help | Overlay::EscalationRecord(_), Action::Back) => {
+        (
+            Overlay::AttemptMenu(_)
+            | Overlay::Help
+            | Overlay::EscalationRecord(_)
+            | Overlay::Review,
+            Action::Back,
+        ) => {
             state.overlay = None;
+            Vec::new()
+        }
+        (Overlay::EscalationRecord(_), a) => {
+            let len = state.chain.len();
+            move_in_list(&mut state.chain_scroll, len, state.page, a);
+            Vec::new()
+        }
+        (Overlay::Review, Action::Verdict(qualified)) => {
+            if let Some(why) = refusal(state, Gate::Review) {
+                state.error(why);
+            } else if let Some(r) = state.reviews.current() {
+                state.prompt.reset();
+                state.overlay = Some(Overlay::Prompt(Prompt::Review(r.id, qualified)));
+            }
+            Vec::new()
+        }
+        (Overlay::Review, a) => {
+            let len = state.reviews.items.len();
+            move_in_list(&mut state.reviews.selected, len, state.page, a);
+            Vec::new()
+        }
+        (Overlay::Prompt(p), Action::Save) => {
+            let text = state.prompt.value().trim().to_string();
+            if text.is_empty() && !matches!(p, Prompt::Review(..)) {
+                state.error(state.t("prompt.empty").to_string());
+                return Vec::new();
+            }
+            state.overlay = None;
+            match p {
+                Prompt::Assign(id) => vec![Effect::Assign(id, text)],
+                Prompt::Handle(id) => vec![Effect::Handle(id, text)],
+                Prompt::Review(id, q) => {
+                    state.overlay = Some(Overlay::Review);
+                    vec![Effect::Review(id, q, text)]
+                }
+            }
+        }
+        (Overlay::Prompt(p), Action::Back) => {
+            state.overlay = matches!(p, Prompt::Review(..)).then_some(Overlay::Review);
+            Vec::new()
+        }
+        (Overlay::Prompt(_), a) => {
+            edit(&mut state.prompt, a);
             Vec::new()
         }
         _ => Vec::new(),
@@ -401,7 +526,12 @@ fn update_queue(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Reveal => {
             let id = q.current().map(|d| d.task_id);
             state.revealed = if state.revealed == id { None } else { id };
-            return Vec::new();
+            // Showing a customer's full number is a disclosure (保密纪律): it is audited.
+            return state
+                .revealed
+                .map(Effect::AuditReveal)
+                .into_iter()
+                .collect();
         }
         Action::Dial => {
             return q
@@ -464,8 +594,34 @@ fn update_escalations(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Open => {
             if let Some(e) = x.current() {
                 let id = e.id;
+                state.chain_scroll = 0;
                 state.overlay = Some(Overlay::EscalationRecord(id));
                 return vec![Effect::LoadEscalation(id)];
+            }
+        }
+        Action::Assign | Action::Handle => {
+            let gate = if action == Action::Assign {
+                Gate::Assign
+            } else {
+                Gate::Handle
+            };
+            let Some(e) = x.current() else {
+                return Vec::new();
+            };
+            let (id, st) = (e.id, e.state);
+            if let Some(why) = refusal(state, gate) {
+                state.error(why);
+            } else if st == crate::domain::EscalationState::Closed
+                || (gate == Gate::Handle && st != crate::domain::EscalationState::Open)
+            {
+                state.error(state.t("disabled.not_open").to_string());
+            } else {
+                state.prompt.reset();
+                state.overlay = Some(Overlay::Prompt(if gate == Gate::Assign {
+                    Prompt::Assign(id)
+                } else {
+                    Prompt::Handle(id)
+                }));
             }
         }
         Action::Back => state.focus = Focus::Queue,

@@ -48,7 +48,7 @@ pub fn draw(f: &mut Frame, state: &mut State, keymap: &Keymap, config: &Config) 
         state.page = usize::from(left.height.saturating_sub(3)).max(1);
         panes::queue::draw(f, left, state);
         panes::record::draw(f, right, state, config);
-        panes::escalations::draw(f, bottom, state);
+        panes::escalations::draw(f, bottom, state, keymap);
     } else {
         let [tabs, body] =
             Layout::vertical([Constraint::Length(1), Constraint::Min(5)]).areas(main);
@@ -57,7 +57,7 @@ pub fn draw(f: &mut Frame, state: &mut State, keymap: &Keymap, config: &Config) 
         match state.focus {
             Focus::Queue => panes::queue::draw(f, body, state),
             Focus::Record => panes::record::draw(f, body, state, config),
-            Focus::Escalations => panes::escalations::draw(f, body, state),
+            Focus::Escalations => panes::escalations::draw(f, body, state, keymap),
         }
     }
     panes::status::draw(f, status, state, keymap);

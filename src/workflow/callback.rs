@@ -1,14 +1,14 @@
 use chrono::NaiveDateTime;
 use color_eyre::eyre::Result;
 use serde::Serialize;
+use serde_json::json;
 
 use crate::config::{CategoryRule, Config};
 use crate::domain::{
-    AttemptResult, CallbackTask, Channel, NewRecord, Outcome, ServiceEvent, TaskId, TaskState,
+    AttemptResult, CallbackTask, Channel, NewRecord, ServiceEvent, TaskId, TaskState,
 };
 use crate::error::BadInput;
-use crate::rules::Offset;
-use crate::store::{AttemptInsert, EscalationInsert, Reads, Tx};
+use crate::store::{AttemptInsert, Reads, Tx};
 
 /// What logging an attempt did.
 #[derive(Debug, Clone, Serialize)]
@@ -27,7 +27,9 @@ pub struct AttemptDone {
 pub struct RecordDone {
     pub task_id: TaskId,
     pub record_id: i64,
+    /// The escalation the record opened, or (a re-call-back) closed or moved to its next round.
     pub escalation_id: Option<i64>,
+    pub escalation: Option<super::escalation::EscalationChange>,
 }
 
 /// The pending task `id` with its event and rule, or the reason it cannot be worked on.
@@ -177,6 +179,23 @@ pub fn attempt(
         tx.close_task(task.id, TaskState::Unreachable, now)?;
         substitute = top_up(tx, config, &event, rule, now)?;
     }
+    tx.audit(
+        now,
+        operator,
+        "attempt.log",
+        &format!("task:{}", task.id),
+        Some(&json!({"state": task.state, "attempts": task.attempts})),
+        Some(&json!({
+            "event_ref": event.event.reference,
+            "result": t.result,
+            "channel": t.channel,
+            "note": t.note,
+            "forced": t.force,
+            "attempts": attempts,
+            "state": if unreachable { TaskState::Unreachable } else { TaskState::Pending },
+            "substitute": substitute,
+        })),
+    )?;
     Ok(AttemptDone {
         task_id: task.id,
         attempts,
@@ -238,7 +257,8 @@ fn top_up(
 
 /// Saves the record of a call-back that reached the customer and completes the task. An
 /// unsatisfied outcome opens an escalation to the manager. `force` records before the window
-/// opens (entering work after the fact); it is kept with the record.
+/// opens (entering work after the fact); it is kept with the record. A re-call-back of an
+/// escalation closes it or opens its next round (see `escalation::after_record`).
 pub fn record(
     tx: &Tx<'_>,
     config: &Config,
@@ -269,29 +289,32 @@ pub fn record(
     }
     let record_id = tx.insert_record(task.id, rec, operator, now, force)?;
     tx.close_task(task.id, TaskState::Done, now)?;
-    let escalation_id = if rec.outcome == Outcome::Unsatisfied {
-        let deadline_offset = config.escalation.deadline.unwrap_or(Offset {
-            amount: 3,
-            unit: crate::rules::OffsetUnit::Days,
-        });
-        let deadline = deadline_offset
-            .apply(now.date(), config.calendar())
-            .unwrap_or(now.date());
-        Some(tx.insert_escalation(&EscalationInsert {
-            event_id: event.id,
-            record_id: Some(record_id),
-            round: 1,
-            owner_role: &config.escalation.role,
-            reason: "unsatisfied",
-            opened_at: now,
-            deadline,
-        })?)
-    } else {
-        None
-    };
+    tx.audit(
+        now,
+        operator,
+        "record.save",
+        &format!("record:{record_id}"),
+        Some(&json!({"task_id": task.id, "state": task.state})),
+        Some(&json!({
+            "task_id": task.id,
+            "event_ref": event.event.reference,
+            "record": rec,
+            "forced": force,
+        })),
+    )?;
+    let escalation = super::escalation::after_record(
+        tx,
+        config,
+        &task,
+        &event,
+        (record_id, rec.outcome),
+        operator,
+        now,
+    )?;
     Ok(RecordDone {
         task_id: task.id,
         record_id,
-        escalation_id,
+        escalation_id: escalation.map(|x| x.id),
+        escalation,
     })
 }

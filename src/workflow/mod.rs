@@ -1,12 +1,16 @@
 //! What operators and imports do, over the rules and the store: take in finished work, log an
-//! attempt, save a record, plan periodic call-backs, reapply edited rules. The CLI and the TUI
+//! attempt, save a record, review it, escalate and handle, manage staff, plan periodic call-backs,
+//! reapply edited rules. The CLI and the TUI
 //! both call these; neither holds business logic.
 
 mod callback;
 mod contact;
+pub mod escalation;
 mod intake;
 pub mod plan;
 mod reapply;
+pub mod review;
+pub mod roles;
 
 pub use callback::{AttemptDone, RecordDone, Try, attempt, record};
 pub use contact::{Contact, contact};

@@ -1,12 +1,14 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
-use ratatui::text::Span;
+use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Row, Table};
 
 use super::cell;
 use crate::i18n::fill;
+use crate::tui::keymap::{Context, Keymap};
 use crate::tui::state::{Focus, State};
 use crate::tui::theme::{Role, style};
+use crate::tui::update::{Gate, refusal};
 use crate::tui::view::pane_block;
 
 /// Id, ref, customer, unit, round, age, deadline, outcome; the operator takes what is left.
@@ -15,15 +17,17 @@ const WIDTHS: [u16; 8] = [4, 11, 10, 12, 4, 4, 10, 8];
 /// The same on a wide terminal, where refs and units are shown whole.
 const WIDE_WIDTHS: [u16; 8] = [5, 20, 12, 16, 4, 6, 12, 10];
 
-pub fn draw(f: &mut Frame, area: Rect, state: &State) {
+pub fn draw(f: &mut Frame, area: Rect, state: &State, keymap: &Keymap) {
     let x = &state.escalations;
-    let today = state.now.date();
-    let overdue = x.items.iter().filter(|e| e.deadline < today).count();
+    let overdue = x.items.iter().filter(|e| e.overdue).count();
     let title = fill(
         state.t("pane.escalations_title"),
         &[("open", &x.open_count()), ("overdue", &overdue)],
     );
-    let block = pane_block(title, state.focus == Focus::Escalations);
+    let mut block = pane_block(title, state.focus == Focus::Escalations);
+    if state.focus == Focus::Escalations && !x.items.is_empty() {
+        block = block.title_bottom(actions(state, keymap));
+    }
     let inner = block.inner(area);
     f.render_widget(block, area);
     if x.items.is_empty() {
@@ -76,7 +80,7 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State) {
         .take(rows_fit)
         .map(|(i, e)| {
             let age = (state.now.date() - e.opened_at.date()).num_days();
-            let late = e.deadline < today;
+            let late = e.overdue;
             let deadline = if late {
                 fill(
                     state.t("ui.deadline_passed"),
@@ -90,7 +94,15 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State) {
                 Span::raw(cell(&e.event_ref, w(1))),
                 Span::raw(cell(&e.customer, w(2))),
                 Span::raw(cell(&e.unit, w(3))),
-                Span::raw(format!("R{}", e.round)),
+                Span::raw(format!(
+                    "R{}{}",
+                    e.round,
+                    if e.state == crate::domain::EscalationState::Handled {
+                        "✓"
+                    } else {
+                        ""
+                    }
+                )),
                 Span::raw(cell(&fill(state.t("ui.age_days"), &[("n", &age)]), w(5))),
                 Span::styled(
                     cell(&deadline, w(6)),
@@ -120,4 +132,36 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State) {
             .column_spacing(1),
         inner,
     );
+}
+
+/// The pane's actions on its bottom border: open the chain, assign, handle; those the person at
+/// the keyboard may not take are struck through, with why.
+fn actions(state: &State, keymap: &Keymap) -> Line<'static> {
+    let mut spans = vec![Span::raw(" ")];
+    let mut why = None;
+    for (name, gate) in [
+        ("open", None),
+        ("assign", Some(Gate::Assign)),
+        ("handle", Some(Gate::Handle)),
+    ] {
+        let label = format!(
+            "{} {}  ",
+            keymap.key_label(Context::Escalations, name),
+            state.t(&format!("key.escalations.{name}"))
+        );
+        match gate.and_then(|g| refusal(state, g)) {
+            Some(reason) => {
+                spans.push(Span::styled(
+                    label,
+                    style(Role::Muted).add_modifier(ratatui::style::Modifier::CROSSED_OUT),
+                ));
+                why.get_or_insert(reason);
+            }
+            None => spans.push(Span::styled(label, style(Role::Title))),
+        }
+    }
+    if let Some(w) = why {
+        spans.push(Span::styled(w, style(Role::Muted)));
+    }
+    Line::from(spans)
 }

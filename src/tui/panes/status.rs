@@ -84,7 +84,9 @@ fn hints(state: &State, km: &Keymap) -> String {
     } else if state.focus == Focus::Escalations {
         vec![
             (Context::Escalations, "open"),
-            (Context::Escalations, "down"),
+            (Context::Escalations, "assign"),
+            (Context::Escalations, "handle"),
+            (Context::Global, "review"),
             (Context::Global, "focus_next"),
             (Context::Global, "help"),
         ]

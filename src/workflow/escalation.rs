@@ -1,0 +1,395 @@
+//! The escalation lifecycle (升级 / 不合格处理): opened by an unsatisfied outcome, an unqualified
+//! review or by hand; assigned to a department and a handler; handling recorded, which makes the
+//! re-call-back at once; the re-call-back closes it (satisfied) or opens the next round, until
+//! the customer is satisfied (直到业户满意为止).
+
+use chrono::NaiveDateTime;
+use color_eyre::eyre::Result;
+use serde::Serialize;
+use serde_json::json;
+
+use super::roles::Acting;
+use crate::config::Config;
+use crate::domain::{
+    Anchor, CallbackTask, EscalationState, Outcome, ServiceEvent, StaffRole, StepKind, TaskId,
+};
+use crate::error::BadInput;
+use crate::store::{EscalationInsert, EscalationView, Reads, StepInsert, TaskInsert, Tx};
+
+/// Opens an escalation of `event` (from `record`, when a record opened it) and records the step.
+pub fn open(
+    tx: &Tx<'_>,
+    config: &Config,
+    event: &ServiceEvent,
+    record_id: Option<i64>,
+    reason: &str,
+    actor: &str,
+    now: NaiveDateTime,
+) -> Result<i64> {
+    // Major complaints (重大投诉) always go to the manager.
+    let owner_role = if event.event.major {
+        "manager"
+    } else {
+        config.escalation.role.as_str()
+    };
+    let deadline = config
+        .escalation_deadline(&event.event.category)
+        .apply(now.date(), config.calendar())
+        .unwrap_or(now.date());
+    let id = tx.insert_escalation(&EscalationInsert {
+        event_id: event.id,
+        record_id,
+        round: 1,
+        owner_role,
+        reason,
+        opened_at: now,
+        deadline,
+    })?;
+    tx.insert_escalation_step(&StepInsert {
+        escalation_id: id,
+        round: 1,
+        kind: StepKind::Opened,
+        at: now,
+        actor,
+        person: None,
+        department: None,
+        text: reason,
+        record_id,
+        task_id: None,
+    })?;
+    tx.audit(
+        now,
+        actor,
+        "escalation.open",
+        &format!("escalation:{id}"),
+        None,
+        Some(&json!({
+            "event_ref": event.event.reference,
+            "record_id": record_id,
+            "round": 1,
+            "state": "open",
+            "owner_role": owner_role,
+            "reason": reason,
+            "deadline": deadline,
+        })),
+    )?;
+    Ok(id)
+}
+
+fn existing(tx: &Tx<'_>, id: i64, now: NaiveDateTime) -> Result<EscalationView> {
+    tx.escalation(id, now.date())?.ok_or_else(|| {
+        BadInput::new(format!(
+            "there is no escalation {id}: `huifang escalations --all` lists them"
+        ))
+        .into()
+    })
+}
+
+/// Opens an escalation by hand (a manager or supervisor), for an event by its ref.
+pub fn open_by_hand(
+    tx: &Tx<'_>,
+    config: &Config,
+    event_ref: &str,
+    reason: &str,
+    actor: &str,
+    now: NaiveDateTime,
+) -> Result<i64> {
+    Acting::load(tx, actor)?.require(
+        &[StaffRole::Manager, StaffRole::Supervisor],
+        None,
+        "open an escalation by hand",
+    )?;
+    let event = tx.event_by_ref(event_ref)?.ok_or_else(|| {
+        BadInput::new(format!(
+            "there is no event `{event_ref}`: `huifang event show REF` finds one"
+        ))
+    })?;
+    if let Some(x) = tx
+        .escalations_where(crate::store::EscalationFilter::Event(event.id), now.date())?
+        .iter()
+        .find(|x| x.state != EscalationState::Closed)
+    {
+        return Err(BadInput::new(format!(
+            "event {event_ref} already has escalation {} open (round {}): work on that one",
+            x.id, x.round
+        ))
+        .into());
+    }
+    let reason = if reason.trim().is_empty() {
+        "by hand"
+    } else {
+        reason.trim()
+    };
+    open(tx, config, &event, None, reason, actor, now)
+}
+
+/// Gives an escalation to a department and a handler (the manager's decision).
+pub fn assign(
+    tx: &Tx<'_>,
+    id: i64,
+    to: &str,
+    department: Option<&str>,
+    actor: &str,
+    now: NaiveDateTime,
+) -> Result<EscalationView> {
+    let acting = Acting::load(tx, actor)?;
+    acting.require(&[StaffRole::Manager], None, "assign an escalation")?;
+    let x = existing(tx, id, now)?;
+    if x.state == EscalationState::Closed {
+        return Err(BadInput::new(format!(
+            "escalation {id} is closed: the customer was satisfied; nothing to assign"
+        ))
+        .into());
+    }
+    let to = to.trim();
+    if to.is_empty() {
+        return Err(BadInput::new("--to: the handler's name is empty").into());
+    }
+    if acting.checks_on && tx.staff_member(to)?.is_none() {
+        return Err(BadInput::new(format!(
+            "--to: `{to}` is not on the staff list: `huifang staff add {to} --role …` first"
+        ))
+        .into());
+    }
+    let department = match department.map(str::trim).filter(|d| !d.is_empty()) {
+        Some(d) => d.to_string(),
+        None if !x.department.is_empty() => x.department.clone(),
+        None => tx
+            .event_by_ref(&x.event_ref)?
+            .map(|e| e.event.department)
+            .unwrap_or_default(),
+    };
+    tx.assign_escalation(id, &department, to)?;
+    tx.insert_escalation_step(&StepInsert {
+        escalation_id: id,
+        round: x.round,
+        kind: StepKind::Assigned,
+        at: now,
+        actor,
+        person: Some(to),
+        department: Some(&department),
+        text: "",
+        record_id: None,
+        task_id: None,
+    })?;
+    tx.audit(
+        now,
+        actor,
+        "escalation.assign",
+        &format!("escalation:{id}"),
+        Some(&json!({"department": x.department, "handler": x.handler})),
+        Some(&json!({"department": department, "handler": to})),
+    )?;
+    existing(tx, id, now)
+}
+
+/// What recording the handling did.
+#[derive(Debug, Clone, Serialize)]
+pub struct Handled {
+    pub escalation_id: i64,
+    pub round: u32,
+    /// The re-call-back, made at once.
+    pub task_id: TaskId,
+    pub opens: chrono::NaiveDate,
+    pub due: chrono::NaiveDate,
+}
+
+/// Records the handling (measures taken, by whom, now) and makes the re-call-back task, due
+/// within `[escalation] recall_within` of today.
+pub fn handle(
+    tx: &Tx<'_>,
+    config: &Config,
+    id: i64,
+    measures: &str,
+    by: Option<&str>,
+    actor: &str,
+    now: NaiveDateTime,
+) -> Result<Handled> {
+    let x = existing(tx, id, now)?;
+    Acting::load(tx, actor)?.require(
+        &[StaffRole::Manager],
+        x.handler.as_deref(),
+        "record the handling of an escalation",
+    )?;
+    match x.state {
+        EscalationState::Open => {}
+        EscalationState::Handled => {
+            return Err(BadInput::new(format!(
+                "escalation {id} round {} is handled already: its re-call-back is task {}",
+                x.round,
+                x.recall_task_id.map_or("?".into(), |t| t.to_string())
+            ))
+            .into());
+        }
+        EscalationState::Closed => {
+            return Err(BadInput::new(format!(
+                "escalation {id} is closed: the customer was satisfied"
+            ))
+            .into());
+        }
+    }
+    let measures = measures.trim();
+    if measures.is_empty() {
+        return Err(BadInput::new(
+            "--measures: say what was done (处理措施): it is what the customer is called back about",
+        )
+        .into());
+    }
+    let by = by
+        .map(str::trim)
+        .filter(|b| !b.is_empty())
+        .or(x.handler.as_deref())
+        .unwrap_or(actor);
+    let opens = now.date();
+    let due = config
+        .escalation
+        .recall_within()
+        .apply(opens, config.calendar())
+        .unwrap_or(opens);
+    let event = tx
+        .event_by_ref(&x.event_ref)?
+        .expect("an escalation's event exists (foreign key)");
+    let rule = format!("escalation#{id} R{}", x.round);
+    let task_id = tx.insert_task(&TaskInsert {
+        event_id: event.id,
+        kind: Anchor::Completion,
+        opens,
+        due,
+        role: config.escalation.recall_role(),
+        rule: &rule,
+        rules_version: &config.version,
+        repeat_count: event.repeat_count,
+    })?;
+    tx.escalation_handled(id, task_id)?;
+    tx.insert_escalation_step(&StepInsert {
+        escalation_id: id,
+        round: x.round,
+        kind: StepKind::Handled,
+        at: now,
+        actor,
+        person: Some(by),
+        department: Some(&x.department),
+        text: measures,
+        record_id: None,
+        task_id: Some(task_id),
+    })?;
+    tx.audit(
+        now,
+        actor,
+        "escalation.handle",
+        &format!("escalation:{id}"),
+        Some(&json!({"state": x.state, "round": x.round})),
+        Some(&json!({
+            "state": "handled",
+            "round": x.round,
+            "measures": measures,
+            "by": by,
+            "recall_task_id": task_id,
+            "recall_opens": opens,
+            "recall_due": due,
+        })),
+    )?;
+    Ok(Handled {
+        escalation_id: id,
+        round: x.round,
+        task_id,
+        opens,
+        due,
+    })
+}
+
+/// What a saved record did to escalations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct EscalationChange {
+    pub id: i64,
+    pub round: u32,
+    pub state: EscalationState,
+}
+
+/// After a record is saved: a re-call-back closes its escalation or opens the next round; any
+/// other record opens an escalation when its outcome escalates.
+pub(super) fn after_record(
+    tx: &Tx<'_>,
+    config: &Config,
+    task: &CallbackTask,
+    event: &ServiceEvent,
+    (record_id, outcome): (i64, Outcome),
+    actor: &str,
+    now: NaiveDateTime,
+) -> Result<Option<EscalationChange>> {
+    let escalates = config.escalation.escalates(outcome);
+    let Some(id) = tx.escalation_of_recall(task.id)? else {
+        if !escalates {
+            return Ok(None);
+        }
+        let id = open(
+            tx,
+            config,
+            event,
+            Some(record_id),
+            outcome.code(),
+            actor,
+            now,
+        )?;
+        return Ok(Some(EscalationChange {
+            id,
+            round: 1,
+            state: EscalationState::Open,
+        }));
+    };
+    let x = existing(tx, id, now)?;
+    let step = |kind, round, text: &str| {
+        tx.insert_escalation_step(&StepInsert {
+            escalation_id: id,
+            round,
+            kind,
+            at: now,
+            actor,
+            person: None,
+            department: None,
+            text,
+            record_id: Some(record_id),
+            task_id: Some(task.id),
+        })
+    };
+    step(StepKind::Recalled, x.round, outcome.code())?;
+    let change = if escalates {
+        let round = x.round + 1;
+        let deadline = config
+            .escalation_deadline(&event.event.category)
+            .apply(now.date(), config.calendar())
+            .unwrap_or(now.date());
+        tx.reopen_escalation(id, round, deadline)?;
+        step(StepKind::Reopened, round, outcome.code())?;
+        tx.audit(
+            now,
+            actor,
+            "escalation.reopen",
+            &format!("escalation:{id}"),
+            Some(&json!({"state": x.state, "round": x.round})),
+            Some(&json!({"state": "open", "round": round, "deadline": deadline, "record_id": record_id})),
+        )?;
+        EscalationChange {
+            id,
+            round,
+            state: EscalationState::Open,
+        }
+    } else {
+        tx.close_escalation(id, now)?;
+        step(StepKind::Closed, x.round, outcome.code())?;
+        tx.audit(
+            now,
+            actor,
+            "escalation.close",
+            &format!("escalation:{id}"),
+            Some(&json!({"state": x.state, "round": x.round})),
+            Some(&json!({"state": "closed", "round": x.round, "record_id": record_id})),
+        )?;
+        EscalationChange {
+            id,
+            round: x.round,
+            state: EscalationState::Closed,
+        }
+    };
+    Ok(Some(change))
+}
