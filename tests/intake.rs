@@ -191,7 +191,7 @@ fn xlsx_with_date_cells_text_dates_padding_an_unmapped_value_and_a_filter() {
     let p = p.to_str().unwrap();
 
     // The unmapped 表扬 refuses the file, named by its spreadsheet row; nothing is stored.
-    let out = env.run(&["import", &f, "--profile", p]);
+    let out = env.run(&["--lang", "en", "import", &f, "--profile", p]);
     out.bad_input();
     let want = format!("{f}:6: category: `表扬` is not in the profile's value map");
     assert!(out.stderr.contains(&want), "want {want}\n{}", out.stderr);
@@ -524,6 +524,10 @@ fn inspect_proposes_the_fields_of_chinese_headers_and_the_saved_profile_imports(
     let cols = &v["files"][0]["columns"];
     assert_eq!(cols[6]["type"], json!("number"));
     assert_eq!(cols[8]["type"], json!("datetime_mixed"), "{}", cols[8]);
+    assert_eq!(
+        cols[8]["date_formats"],
+        json!(["%Y/%m/%d %H:%M:%S", "%m/%d/%Y %I:%M:%S %p"])
+    );
     assert_eq!(v["files"][0]["sheets"], json!(["说明", "工单"]));
     assert_eq!(v["files"][0]["rows"], json!(5));
     let profile = s(&v["files"][0], "profile");
@@ -630,7 +634,7 @@ fn inspect_proposes_the_fields_of_english_headers() {
     );
     assert_eq!(cols[1]["type"], json!("datetime"));
     assert_eq!(cols[2]["type"], json!("datetime_text"));
-    assert_eq!(cols[2]["date_format"], json!("%m/%d/%Y %I:%M:%S %p"));
+    assert_eq!(cols[2]["date_formats"], json!(["%m/%d/%Y %I:%M:%S %p"]));
     let profile = s(&v["files"][0], "profile");
     assert!(
         profile
@@ -681,11 +685,11 @@ fn profile_errors_name_the_file_line_and_key() {
         ),
         (
             WO_PROFILE.replace("\"咨询\" = \"help\"", "\"咨询\" = \"hlep\""),
-            ":23: values.category.map.咨询: unknown category `hlep`",
+            ":21: values.category.map.咨询: unknown category `hlep`",
         ),
         (
             WO_PROFILE.replace("equals = \"已完成\"", ""),
-            ":29: filter: no `equals` or `not_equals`",
+            ":26: filter: no `equals` or `not_equals`",
         ),
     ] {
         let p = env.write("bad.toml", &text);

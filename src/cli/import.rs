@@ -215,23 +215,19 @@ fn kind_label(ctx: &Ctx, k: &ColumnKind) -> String {
         ColumnKind::Text => ctx.t("type.text").to_string(),
         ColumnKind::Number => ctx.t("type.number").to_string(),
         ColumnKind::Flag => ctx.t("type.flag").to_string(),
-        ColumnKind::Date {
-            cells,
-            text_format: None,
-        } => {
-            debug_assert!(cells);
+        ColumnKind::Date { text_formats, .. } if text_formats.is_empty() => {
             ctx.t("type.datetime").to_string()
         }
         ColumnKind::Date {
             cells,
-            text_format: Some(f),
+            text_formats,
         } => fill(
             ctx.t(if *cells {
                 "type.date_mixed"
             } else {
                 "type.date_text"
             }),
-            &[("format", f)],
+            &[("format", &text_formats.join(" | "))],
         ),
     }
 }
@@ -242,10 +238,7 @@ fn kind_code(k: &ColumnKind) -> &'static str {
         ColumnKind::Text => "text",
         ColumnKind::Number => "number",
         ColumnKind::Flag => "flag",
-        ColumnKind::Date {
-            cells: true,
-            text_format: None,
-        } => "datetime",
+        ColumnKind::Date { text_formats, .. } if text_formats.is_empty() => "datetime",
         ColumnKind::Date { cells: true, .. } => "datetime_mixed",
         ColumnKind::Date { .. } => "datetime_text",
     }
@@ -280,7 +273,7 @@ fn run_inspect(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
                         "position": c.position,
                         "header": c.header,
                         "type": kind_code(&c.kind),
-                        "date_format": match &c.kind { ColumnKind::Date { text_format, .. } => text_format.clone(), _ => None },
+                        "date_formats": match &c.kind { ColumnKind::Date { text_formats, .. } => text_formats.clone(), _ => Vec::new() },
                         "samples": c.samples,
                         "proposed": c.proposed,
                     })).collect::<Vec<_>>(),

@@ -20,7 +20,8 @@ pub enum ColumnKind {
     /// Dates: real date-time cells, text in a format, or both.
     Date {
         cells: bool,
-        text_format: Option<String>,
+        /// The formats the text dates are in, first seen first.
+        text_formats: Vec<String>,
     },
 }
 
@@ -315,15 +316,25 @@ fn propose_category(v: &str, config: &Config) -> Option<String> {
     }
     let l = v.trim().to_lowercase();
     let pick = |words: &[&str]| words.iter().any(|w| l.contains(w));
-    let key = if pick(&["报修", "维修", "修理", "repair"]) {
+    let key = if pick(&[
+        "报修",
+        "维修",
+        "修理",
+        "repair",
+        "heat",
+        "hot water",
+        "plumbing",
+        "elevator",
+        "leak",
+    ]) {
         "repair"
-    } else if pick(&["投诉", "complaint"]) {
+    } else if pick(&["投诉", "complaint", "noise"]) {
         "complaint"
     } else if pick(&["咨询", "求助", "help", "inquiry", "question"]) {
         "help"
     } else if pick(&["急救", "紧急", "emergency"]) {
         "emergency"
-    } else if pick(&["建议", "表扬", "其他", "其它", "other"]) {
+    } else if pick(&["建议", "其他", "其它", "other"]) {
         "other"
     } else {
         return None;
@@ -342,13 +353,24 @@ fn kind_of(cells: &[&Cell]) -> ColumnKind {
         .filter(|c| !matches!(c, Cell::DateTime(_)))
         .map(|c| c.text().trim().to_string())
         .collect();
-    let format = DATE_FORMATS
-        .iter()
-        .find(|f| !texts.is_empty() && texts.iter().all(|t| parse_with(t, f).is_some()));
-    if format.is_some() || date_cells && texts.is_empty() {
+    // Every text a date in one of the formats: the formats, in the order first needed.
+    let mut formats: Vec<String> = Vec::new();
+    let all_dates =
+        texts.iter().all(
+            |t| match DATE_FORMATS.iter().find(|f| parse_with(t, f).is_some()) {
+                Some(f) => {
+                    if !formats.iter().any(|g| g == f) {
+                        formats.push(f.to_string());
+                    }
+                    true
+                }
+                None => false,
+            },
+        );
+    if all_dates && (date_cells || !texts.is_empty()) {
         return ColumnKind::Date {
             cells: date_cells,
-            text_format: format.map(|f| f.to_string()),
+            text_formats: formats,
         };
     }
     if filled.iter().all(|c| matches!(c, Cell::Number(_)))
@@ -450,7 +472,9 @@ fn inspect_table(
         let Some(i) = columns.iter().position(|c| {
             c.proposed.is_none()
                 && propose_field(&c.header) == Some(*f)
-                && !fields.iter().any(|(_, _, used)| used.contains(&c.position))
+                && !fields
+                    .iter()
+                    .any(|(_, _, used)| used.contains(&(c.position - 1)))
         }) else {
             continue;
         };
@@ -505,13 +529,11 @@ fn inspect_table(
     }
     let mut formats: Vec<String> = Vec::new();
     for c in &columns {
-        if let ColumnKind::Date {
-            text_format: Some(f),
-            ..
-        } = &c.kind
-        {
-            if !formats.contains(f) {
-                formats.push(f.clone());
+        if let ColumnKind::Date { text_formats, .. } = &c.kind {
+            for f in text_formats {
+                if !formats.contains(f) {
+                    formats.push(f.clone());
+                }
             }
         }
     }
@@ -649,14 +671,14 @@ mod tests {
             kind_of(&[&dt, &t("2026/12/3 9:00:00")]),
             ColumnKind::Date {
                 cells: true,
-                text_format: Some("%Y/%m/%d %H:%M:%S".into())
+                text_formats: vec!["%Y/%m/%d %H:%M:%S".into()]
             }
         );
         assert_eq!(
             kind_of(&[&t("12/03/2026 09:00:00 AM")]),
             ColumnKind::Date {
                 cells: false,
-                text_format: Some("%m/%d/%Y %I:%M:%S %p".into())
+                text_formats: vec!["%m/%d/%Y %I:%M:%S %p".into()]
             }
         );
         assert_eq!(kind_of(&[&Cell::Number(13912345678.0)]), ColumnKind::Number);

@@ -833,7 +833,15 @@ impl Bound<'_> {
             } else {
                 cell.text()
             };
-            values.insert(*f, text);
+            // Two columns of one field (`编号` on one JSON line, `ref` on another): the value
+            // that is there wins.
+            match values.get_mut(f) {
+                Some(v) if !text.is_empty() => *v = text,
+                Some(_) => {}
+                None => {
+                    values.insert(*f, text);
+                }
+            }
         }
         for (f, c) in &p.constants {
             let v = values.entry(*f).or_default();
@@ -992,7 +1000,7 @@ mod tests {
                 Piece::Col(ColRef::Header("单元".into()))
             ]
         );
-        let e = compile(&format!("{BASE}unit = \"{{楼栋}-{{单元\"\n"))
+        let e = compile(&format!("{BASE}unit = \"{{楼栋}}-{{单元\"\n"))
             .unwrap_err()
             .to_string();
         assert!(e.starts_with("p.toml:5: fields.unit: bad template"), "{e}");
