@@ -458,16 +458,16 @@ fn inspect_table(
     };
     let mut fields: Vec<(Field, String, Vec<usize>)> = Vec::new();
     for f in Field::ALL {
-        if *f == Field::Unit {
-            if let Some(cols) = &template {
-                let t = cols
-                    .iter()
-                    .map(|i| format!("{{{}}}", columns[*i].header))
-                    .collect::<Vec<_>>()
-                    .join("-");
-                fields.push((*f, q(&t), cols.clone()));
-                continue;
-            }
+        if *f == Field::Unit
+            && let Some(cols) = &template
+        {
+            let t = cols
+                .iter()
+                .map(|i| format!("{{{}}}", columns[*i].header))
+                .collect::<Vec<_>>()
+                .join("-");
+            fields.push((*f, q(&t), cols.clone()));
+            continue;
         }
         let Some(i) = columns.iter().position(|c| {
             c.proposed.is_none()
@@ -480,22 +480,22 @@ fn inspect_table(
         };
         let mut used = vec![i];
         let mut src = q(&columns[i].header);
-        if *f == Field::CompletedAt {
-            if let Some(c) = find(CREATED).filter(|c| *c != i) {
-                src = format!(
-                    "{{ column = {}, fallback = {} }}",
-                    q(&columns[i].header),
-                    q(&columns[c].header)
-                );
-                used.push(c);
-            }
+        if *f == Field::CompletedAt
+            && let Some(c) = find(CREATED).filter(|c| *c != i)
+        {
+            src = format!(
+                "{{ column = {}, fallback = {} }}",
+                q(&columns[i].header),
+                q(&columns[c].header)
+            );
+            used.push(c);
         }
         fields.push((*f, src, used));
     }
-    if !fields.iter().any(|(f, _, _)| *f == Field::CompletedAt) {
-        if let Some(c) = find(CREATED) {
-            fields.push((Field::CompletedAt, q(&columns[c].header), vec![c]));
-        }
+    if !fields.iter().any(|(f, _, _)| *f == Field::CompletedAt)
+        && let Some(c) = find(CREATED)
+    {
+        fields.push((Field::CompletedAt, q(&columns[c].header), vec![c]));
     }
     for (f, _, used) in &fields {
         for (n, i) in used.iter().enumerate() {
@@ -508,10 +508,10 @@ fn inspect_table(
         }
     }
     let status = find(STATUS);
-    if let Some(s) = status {
-        if columns[s].proposed.is_none() {
-            columns[s].proposed = Some("filter".into());
-        }
+    if let Some(s) = status
+        && columns[s].proposed.is_none()
+    {
+        columns[s].proposed = Some("filter".into());
     }
 
     let mut p = String::new();

@@ -612,7 +612,7 @@ impl Profile {
             s: &Source,
             what: &str,
             problems: &mut Vec<String>,
-            resolve: &mut dyn FnMut(&ColRef, &str, &mut Vec<String>) -> Option<usize>,
+            resolve: &mut Resolve<'_>,
         ) -> BoundSource {
             match s {
                 Source::Column(c) => BoundSource::Column(resolve(c, what, problems).unwrap_or(0)),
@@ -684,6 +684,9 @@ impl Profile {
         }
     }
 }
+
+/// Finds a column of the table, or records why not.
+type Resolve<'a> = dyn FnMut(&ColRef, &str, &mut Vec<String>) -> Option<usize> + 'a;
 
 #[derive(Debug)]
 enum BoundPiece {
@@ -881,10 +884,10 @@ impl Bound<'_> {
                 }
             }
         }
-        if !p.ref_prefix.is_empty() {
-            if let Some(r) = values.get_mut(&Field::Ref).filter(|r| !r.is_empty()) {
-                r.insert_str(0, &p.ref_prefix);
-            }
+        if !p.ref_prefix.is_empty()
+            && let Some(r) = values.get_mut(&Field::Ref).filter(|r| !r.is_empty())
+        {
+            r.insert_str(0, &p.ref_prefix);
         }
         Mapped::Row(values, problems)
     }
