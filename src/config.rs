@@ -59,9 +59,15 @@ pub struct Config {
     pub keys: BTreeMap<String, BTreeMap<String, String>>,
     /// The holiday calendar that working days (`3wd`) count on.
     pub holidays: HolidayConfig,
+    /// Mapping profiles for `import --profile NAME`: `[profiles.NAME]`, in the shape of
+    /// `assets/profiles/*.toml`.
+    pub profiles: BTreeMap<String, crate::import::ProfileSpec>,
     /// Built from `holidays` when the config is loaded and checked.
     #[serde(skip)]
     calendar: Calendar,
+    /// `profiles`, checked when the config is loaded.
+    #[serde(skip)]
+    compiled_profiles: BTreeMap<String, crate::import::Profile>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -339,7 +345,27 @@ impl Config {
             .map_err(|e: toml::de::Error| BadInput::new(format!("{origin}: {}", e.message())))?;
         let mut config = config;
         config.calendar = config.validate(origin, text)?;
+        let mut problems = Vec::new();
+        let mut compiled = BTreeMap::new();
+        for (name, spec) in &config.profiles {
+            match crate::import::Profile::compile(spec, origin, text, &["profiles", name], &config)
+            {
+                Ok(p) => {
+                    compiled.insert(name.clone(), p);
+                }
+                Err(e) => problems.extend(e.problems),
+            }
+        }
+        config.compiled_profiles = compiled;
+        if !problems.is_empty() {
+            return Err(BadInput::many(problems));
+        }
         Ok(config)
+    }
+
+    /// A `[profiles.NAME]` of the config, checked.
+    pub fn profile(&self, name: &str) -> Option<&crate::import::Profile> {
+        self.compiled_profiles.get(name)
     }
 
     /// The holiday calendar working days count on: the shipped table with the user's years.
@@ -599,7 +625,7 @@ impl Config {
 }
 
 /// `holidays.years.2027.makeup_workdays[1]`: the path's keys joined, array indices attached.
-fn key_path(path: &[&str]) -> String {
+pub(crate) fn key_path(path: &[&str]) -> String {
     let mut s = String::new();
     for p in path {
         if !s.is_empty() && !p.starts_with('[') {
@@ -665,7 +691,7 @@ fn line_of(text: &str, byte: usize) -> usize {
 
 /// The line where the key at `path` is written in `text`, if it is. A segment `[i]` is the
 /// `i`-th element of an array.
-fn locate(text: &str, path: &[&str]) -> Option<usize> {
+pub(crate) fn locate(text: &str, path: &[&str]) -> Option<usize> {
     use toml::de::{DeArray, DeTable, DeValue};
     let root = DeTable::parse(text).ok()?;
     let mut table: Option<&DeTable> = Some(root.get_ref());
@@ -698,7 +724,7 @@ fn locate(text: &str, path: &[&str]) -> Option<usize> {
     line
 }
 
-fn toml_error(origin: &str, text: &str, e: &toml::de::Error) -> BadInput {
+pub(crate) fn toml_error(origin: &str, text: &str, e: &toml::de::Error) -> BadInput {
     let msg = e.message().trim();
     match e.span() {
         Some(span) => {

@@ -4,45 +4,95 @@ use clap::Args;
 use color_eyre::eyre::Result;
 
 use super::progress::Progress;
+use super::table::Table;
 use super::{Ctx, JsonFlag, print_json};
+use crate::domain::mask_phone;
 use crate::error::BadInput;
 use crate::i18n::fill;
-use crate::import::read_file;
+use crate::import::inspect::{ColumnKind, Inspection, inspect};
+use crate::import::{ParsedFile, Profile, ReadOptions, read_file_with, save_profile};
 use crate::workflow::{Intake, IntakeReport, IntakeResult};
+
+/// How many rows a dry run shows as huifang would store them.
+const PREVIEW_ROWS: usize = 10;
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// CSV (UTF-8 or GBK, header row) or JSON Lines (.jsonl) files.
+    /// CSV (UTF-8 or GBK), JSON Lines (.jsonl) or spreadsheet (.xlsx, .xls, .ods) files.
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
     /// Check the files and show what would happen, without storing anything.
     #[arg(long)]
     pub dry_run: bool,
+    /// A mapping profile for another system's export: a TOML file, or the name of one in the
+    /// config ([profiles.NAME]), saved with --save-profile, or shipped (property-work-orders,
+    /// hotline-12345, us-311).
+    #[arg(long, value_name = "FILE|NAME")]
+    pub profile: Option<String>,
+    /// The sheet of a workbook to read (default: the profile's, else the first).
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
+    /// Show the files' columns, sample values and types, and propose a profile; imports nothing.
+    #[arg(long, conflicts_with_all = ["profile", "dry_run"])]
+    pub inspect: bool,
+    /// With --inspect: save the proposed profile as NAME, to edit and use with --profile NAME.
+    #[arg(long, value_name = "NAME", requires = "inspect")]
+    pub save_profile: Option<String>,
     #[command(flatten)]
     pub json: JsonFlag,
 }
 
 pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
+    if a.inspect {
+        return run_inspect(ctx, a);
+    }
+    let profile = match &a.profile {
+        Some(p) => Some(Profile::find(p, &ctx.config)?),
+        None => None,
+    };
+    let opts = ReadOptions {
+        profile: profile.as_ref(),
+        sheet: a.sheet.as_deref(),
+    };
     // Every file is read and checked before anything is stored: one bad row refuses its file,
     // and a refused file stops the whole run, so a fixed file can simply be imported again.
     let mut parsed = Vec::new();
     let mut problems = Vec::new();
     for path in &a.files {
-        let file = read_file(path, &ctx.config)?;
+        let file = read_file_with(path, &ctx.config, opts)?;
         for n in &file.notes {
             eprintln!("{}", crate::text::sanitize(n));
         }
         problems.extend(file.problems.iter().cloned());
         parsed.push(file);
     }
+    if a.dry_run && !a.json.json {
+        preview(ctx, &parsed);
+    }
+    let counts = |f: &ParsedFile| {
+        fill(
+            ctx.t("msg.import_counts"),
+            &[
+                ("file", &f.name),
+                ("read", &f.read),
+                ("good", &f.rows.len()),
+                ("bad", &f.bad_rows),
+                ("filtered", &f.filtered),
+            ],
+        )
+    };
     if !problems.is_empty() {
+        problems.extend(parsed.iter().map(counts));
+        let bad: usize = parsed.iter().map(|f| f.bad_rows).sum();
         problems.push(format!(
-            "{} bad row(s): nothing was imported; fix them and import again",
-            problems.len()
+            "{bad} bad row(s), {} problem(s): nothing was imported; fix them and import again",
+            problems.len() - parsed.len()
         ));
         return Err(BadInput::many(problems).into());
     }
     let total: usize = parsed.iter().map(|f| f.rows.len()).sum();
+    let filtered: usize = parsed.iter().map(|f| f.filtered).sum();
+    let read: usize = parsed.iter().map(|f| f.read).sum();
     let progress = Progress::new(total);
     let mut store = ctx.open_store()?;
     let tx = store.write()?;
@@ -81,8 +131,18 @@ pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
         tx.commit()?;
     }
     if a.json.json {
-        print_json(&serde_json::json!({ "dry_run": a.dry_run, "report": report }))
+        print_json(&serde_json::json!({
+            "dry_run": a.dry_run,
+            "report": report,
+            "read": read,
+            "filtered": filtered,
+        }))
     } else {
+        if a.dry_run || profile.is_some() || filtered > 0 {
+            for f in &parsed {
+                println!("{}", counts(f));
+            }
+        }
         let line = fill(
             ctx.t("msg.imported"),
             &[
@@ -100,4 +160,193 @@ pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
         }
         Ok(())
     }
+}
+
+/// The first rows as huifang would store them.
+fn preview(ctx: &Ctx, parsed: &[ParsedFile]) {
+    let keys = [
+        "col.row",
+        "col.ref",
+        "col.category",
+        "col.major",
+        "col.site",
+        "col.customer",
+        "col.phone",
+        "col.unit",
+        "col.department",
+        "col.matter",
+        "col.completed",
+    ];
+    let headers: Vec<&str> = keys.iter().map(|k| ctx.t(k)).collect();
+    for f in parsed {
+        if f.rows.is_empty() {
+            continue;
+        }
+        println!("{}", fill(ctx.t("msg.preview_head"), &[("file", &f.name)]));
+        let mut t = Table::new(&headers);
+        for (line, e) in f.rows.iter().take(PREVIEW_ROWS) {
+            t.row(vec![
+                line.to_string(),
+                e.reference.clone(),
+                e.category.clone(),
+                if e.major {
+                    ctx.t("label.yes").to_string()
+                } else {
+                    String::new()
+                },
+                e.site.clone(),
+                e.customer.clone(),
+                mask_phone(&e.phone),
+                e.unit.clone(),
+                e.department.clone(),
+                e.matter.clone(),
+                crate::clock::fmt_datetime(e.completed_at),
+            ]);
+        }
+        print!("{}", t.render());
+        if f.rows.len() > PREVIEW_ROWS {
+            println!(
+                "{}",
+                fill(
+                    ctx.t("msg.preview_more"),
+                    &[("n", &(f.rows.len() - PREVIEW_ROWS))]
+                )
+            );
+        }
+    }
+    use std::io::Write as _;
+    let _ = std::io::stdout().flush();
+}
+
+fn kind_label(ctx: &Ctx, k: &ColumnKind) -> String {
+    match k {
+        ColumnKind::Empty => ctx.t("type.empty").to_string(),
+        ColumnKind::Text => ctx.t("type.text").to_string(),
+        ColumnKind::Number => ctx.t("type.number").to_string(),
+        ColumnKind::Flag => ctx.t("type.flag").to_string(),
+        ColumnKind::Date { text_formats, .. } if text_formats.is_empty() => {
+            ctx.t("type.datetime").to_string()
+        }
+        ColumnKind::Date {
+            cells,
+            text_formats,
+        } => fill(
+            ctx.t(if *cells {
+                "type.date_mixed"
+            } else {
+                "type.date_text"
+            }),
+            &[("format", &text_formats.join(" | "))],
+        ),
+    }
+}
+
+fn kind_code(k: &ColumnKind) -> &'static str {
+    match k {
+        ColumnKind::Empty => "empty",
+        ColumnKind::Text => "text",
+        ColumnKind::Number => "number",
+        ColumnKind::Flag => "flag",
+        ColumnKind::Date { text_formats, .. } if text_formats.is_empty() => "datetime",
+        ColumnKind::Date { cells: true, .. } => "datetime_mixed",
+        ColumnKind::Date { .. } => "datetime_text",
+    }
+}
+
+fn run_inspect(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
+    if a.save_profile.is_some() && a.files.len() != 1 {
+        crate::bad_input!("--save-profile: inspect one file to save its proposed profile");
+    }
+    let mut results: Vec<(String, Inspection)> = Vec::new();
+    for path in &a.files {
+        let name = path.display().to_string();
+        let bytes =
+            std::fs::read(path).map_err(|e| BadInput::new(format!("{name}: cannot read: {e}")))?;
+        let i =
+            inspect(&name, path, &bytes, a.sheet.as_deref(), &ctx.config).map_err(BadInput::new)?;
+        results.push((name, i));
+    }
+    let saved = match (&a.save_profile, results.first()) {
+        (Some(n), Some((_, i))) => Some(save_profile(n, &i.profile)?),
+        _ => None,
+    };
+    if a.json.json {
+        let files: Vec<_> = results
+            .iter()
+            .map(|(name, i)| {
+                serde_json::json!({
+                    "file": name,
+                    "sheets": i.sheets,
+                    "rows": i.rows,
+                    "columns": i.columns.iter().map(|c| serde_json::json!({
+                        "position": c.position,
+                        "header": c.header,
+                        "type": kind_code(&c.kind),
+                        "date_formats": match &c.kind { ColumnKind::Date { text_formats, .. } => text_formats.clone(), _ => Vec::new() },
+                        "samples": c.samples,
+                        "proposed": c.proposed,
+                    })).collect::<Vec<_>>(),
+                    "profile": i.profile,
+                })
+            })
+            .collect();
+        return print_json(&serde_json::json!({
+            "files": files,
+            "saved": saved.map(|p| p.display().to_string()),
+        }));
+    }
+    for (name, i) in &results {
+        println!(
+            "{}",
+            fill(
+                ctx.t("msg.inspect_head"),
+                &[("file", name), ("rows", &i.rows)]
+            )
+        );
+        if !i.sheets.is_empty() {
+            let sheet = a.sheet.clone().unwrap_or_else(|| i.sheets[0].clone());
+            println!(
+                "{}",
+                fill(
+                    ctx.t("msg.inspect_sheets"),
+                    &[("sheets", &i.sheets.join(", ")), ("sheet", &sheet)]
+                )
+            );
+        }
+        let mut t = Table::new(&[
+            ctx.t("col.id"),
+            ctx.t("col.column"),
+            ctx.t("col.type"),
+            ctx.t("col.samples"),
+            ctx.t("col.field"),
+        ]);
+        for c in &i.columns {
+            t.row(vec![
+                c.position.to_string(),
+                c.header.clone(),
+                kind_label(ctx, &c.kind),
+                c.samples
+                    .iter()
+                    .map(|s| s.replace(['\n', '\r'], " "))
+                    .collect::<Vec<_>>()
+                    .join(" | "),
+                c.proposed.clone().unwrap_or_default(),
+            ]);
+        }
+        print!("{}", t.render());
+        println!("\n{}", ctx.t("msg.proposed_profile"));
+        for l in i.profile.lines() {
+            println!("{}", crate::text::sanitize(l));
+        }
+    }
+    if let (Some(p), Some(n)) = (saved, &a.save_profile) {
+        println!(
+            "\n{}",
+            fill(
+                ctx.t("msg.profile_saved"),
+                &[("path", &p.display()), ("name", n)]
+            )
+        );
+    }
+    Ok(())
 }

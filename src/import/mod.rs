@@ -1,9 +1,14 @@
 //! Reading service events from files: CSV (UTF-8 with or without BOM, or GB18030/GBK as Excel
-//! and WPS write it in a Chinese locale) and JSON Lines. Rows are checked against the rules
-//! here, so that a file with one bad row is refused whole before anything is stored.
+//! and WPS write it in a Chinese locale), JSON Lines, and spreadsheets (XLSX, XLS, ODS). A
+//! mapping [`Profile`] turns another system's columns into huifang's fields; without one, the
+//! columns are huifang's own (English or Chinese). Rows are checked against the rules here, so
+//! that a file with one bad row is refused whole before anything is stored.
 
 mod decode;
 mod fields;
+pub mod inspect;
+mod profile;
+mod source;
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -15,6 +20,10 @@ use crate::workflow::check_event;
 
 pub use decode::decode_text;
 pub use fields::{Field, field_for_header};
+pub use profile::{
+    Mapped, Profile, ProfileSpec, SHIPPED, parse_with, save_profile, saved_profiles_dir,
+};
+pub use source::{Cell, Kind, Table, read_table, sheet_names};
 
 /// A file read and checked: its good rows, and every problem as `FILE:LINE: field: problem`.
 #[derive(Debug, Default)]
@@ -25,6 +34,12 @@ pub struct ParsedFile {
     pub problems: Vec<String>,
     /// Things worth saying that do not stop the import (ignored columns).
     pub notes: Vec<String>,
+    /// Data rows read (not counting empty ones).
+    pub read: usize,
+    /// Rows left out by the profile's filter.
+    pub filtered: usize,
+    /// Rows with at least one problem.
+    pub bad_rows: usize,
 }
 
 impl ParsedFile {
@@ -33,220 +48,127 @@ impl ParsedFile {
     }
 }
 
-/// Reads one file; the kind is told by its extension (`.jsonl`/`.ndjson`, else CSV).
+/// How to read a file: with which profile (default: huifang's own columns) and which sheet
+/// (default: the profile's, else the first).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct ReadOptions<'a> {
+    pub profile: Option<&'a Profile>,
+    pub sheet: Option<&'a str>,
+}
+
+/// Reads one file with huifang's own columns; the kind is told by its extension
+/// (`.jsonl`/`.ndjson`, `.xlsx`/`.xls`/`.ods`…, else CSV).
 pub fn read_file(path: &Path, config: &Config) -> Result<ParsedFile, BadInput> {
+    read_file_with(path, config, ReadOptions::default())
+}
+
+/// Reads one file as `opts` say.
+pub fn read_file_with(
+    path: &Path,
+    config: &Config,
+    opts: ReadOptions<'_>,
+) -> Result<ParsedFile, BadInput> {
     let name = path.display().to_string();
     let bytes =
         std::fs::read(path).map_err(|e| BadInput::new(format!("{name}: cannot read: {e}")))?;
-    let jsonl = matches!(
-        path.extension()
-            .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase)
-            .as_deref(),
-        Some("jsonl" | "ndjson")
-    );
-    Ok(parse_bytes(&name, &bytes, jsonl, config))
+    Ok(parse_source(&name, path, &bytes, config, opts))
 }
 
-/// Parses a file's bytes. Never panics, whatever the bytes.
+/// Parses a CSV or JSON Lines file's bytes with huifang's own columns. Never panics, whatever
+/// the bytes.
 pub fn parse_bytes(name: &str, bytes: &[u8], jsonl: bool, config: &Config) -> ParsedFile {
+    let kind = Path::new(if jsonl { "f.jsonl" } else { "f.csv" });
+    parse_source(name, kind, bytes, config, ReadOptions::default())
+}
+
+/// Parses a file's bytes, of the kind `path`'s extension tells. Never panics, whatever the bytes.
+pub fn parse_source(
+    name: &str,
+    path: &Path,
+    bytes: &[u8],
+    config: &Config,
+    opts: ReadOptions<'_>,
+) -> ParsedFile {
     let mut out = ParsedFile {
         name: name.to_string(),
         ..Default::default()
     };
-    let text = match decode_text(bytes) {
+    let builtin = Profile::builtin();
+    let profile = opts.profile.unwrap_or(&builtin);
+    let sheet = opts.sheet.or(profile.sheet.as_deref());
+    let table = match read_table(name, path, bytes, sheet, profile.header_row) {
         Ok(t) => t,
-        Err(e) => {
-            out.problems.push(format!("{name}: {e}"));
+        Err(p) => {
+            out.problems.push(p);
             return out;
         }
     };
-    let raw_rows = if jsonl {
-        jsonl_rows(name, &text, &mut out)
-    } else {
-        csv_rows(name, &text, &mut out)
+    out.problems.extend(table.problems.iter().cloned());
+    out.bad_rows += table.problems.len();
+    let bound = match profile.bind(name, &table) {
+        Ok(b) => b,
+        Err((problems, notes)) => {
+            out.notes = notes;
+            out.problems.extend(problems);
+            return out;
+        }
     };
+    out.notes.extend(bound.notes().iter().cloned());
     let mut first_seen: HashMap<String, (usize, String)> = HashMap::new();
-    for (line, values) in raw_rows {
+    for (line, cells) in &table.rows {
+        if cells.iter().all(Cell::is_empty) {
+            continue;
+        }
+        out.read += 1;
+        let (values, mut problems) = match bound.map(cells) {
+            Mapped::Filtered => {
+                out.filtered += 1;
+                continue;
+            }
+            Mapped::Row(v, p) => (v, p),
+        };
         match build_event(&values, config) {
-            Ok(event) => {
-                let problems = check_event(config, &event);
-                if !problems.is_empty() {
-                    for (field, p) in problems {
+            Ok(event) if problems.is_empty() => {
+                let checked = check_event(config, &event);
+                if !checked.is_empty() {
+                    out.bad_rows += 1;
+                    for (field, p) in checked {
                         out.problems.push(format!("{name}:{line}: {field}: {p}"));
                     }
                     continue;
                 }
                 let fp = event.fingerprint();
                 match first_seen.get(&event.reference) {
-                    Some((first, seen)) if *seen != fp => out.problems.push(format!(
-                        "{name}:{line}: ref: `{}` appears again with different content (first on line {first})",
-                        event.reference
-                    )),
+                    Some((first, seen)) if *seen != fp => {
+                        out.bad_rows += 1;
+                        out.problems.push(format!(
+                            "{name}:{line}: ref: `{}` appears again with different content (first on line {first})",
+                            event.reference
+                        ));
+                        continue;
+                    }
                     Some(_) => {}
                     None => {
-                        first_seen.insert(event.reference.clone(), (line, fp));
+                        first_seen.insert(event.reference.clone(), (*line, fp));
                     }
                 }
-                out.rows.push((line, event));
+                out.rows.push((*line, event));
             }
-            Err(problems) => {
-                for (field, p) in problems {
-                    out.problems.push(format!("{name}:{line}: {field}: {p}"));
-                }
+            Ok(_) => {}
+            Err(more) => {
+                // A field the mapping already found wrong is not reported twice.
+                let known: Vec<&str> = problems.iter().map(|(f, _)| *f).collect();
+                problems.extend(more.into_iter().filter(|(f, _)| !known.contains(f)));
+            }
+        }
+        if !problems.is_empty() {
+            out.bad_rows += 1;
+            for (field, p) in problems {
+                out.problems.push(format!("{name}:{line}: {field}: {p}"));
             }
         }
     }
     out
-}
-
-type RawRow = (usize, HashMap<Field, String>);
-
-fn csv_rows(name: &str, text: &str, out: &mut ParsedFile) -> Vec<RawRow> {
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let headers = match reader.headers() {
-        Ok(h) => h.clone(),
-        Err(e) => {
-            out.problems
-                .push(format!("{name}:1: header: cannot read the header row: {e}"));
-            return Vec::new();
-        }
-    };
-    let mut columns: Vec<Option<Field>> = Vec::new();
-    for h in headers.iter() {
-        let f = field_for_header(h);
-        if f.is_none() && !h.trim().is_empty() {
-            out.notes.push(format!(
-                "{name}:1: column `{}` is not a huifang field and was ignored",
-                h.trim()
-            ));
-        }
-        columns.push(f);
-    }
-    for required in Field::REQUIRED {
-        if !columns.contains(&Some(*required)) {
-            out.problems.push(format!(
-                "{name}:1: header: no `{}` column ({}): the columns are {}",
-                required.key(),
-                required.zh(),
-                Field::ALL
-                    .iter()
-                    .map(|f| f.key())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ));
-        }
-    }
-    if !out.problems.is_empty() {
-        return Vec::new();
-    }
-    let mut rows = Vec::new();
-    let mut lines = Lines::new(text);
-    let mut record = csv::StringRecord::new();
-    loop {
-        match reader.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {
-                let line = record.position().map_or(0, |p| lines.start_line(p));
-                if record.iter().all(|v| v.trim().is_empty()) {
-                    continue;
-                }
-                let mut values = HashMap::new();
-                for (i, v) in record.iter().enumerate() {
-                    if let Some(Some(f)) = columns.get(i) {
-                        values.insert(*f, v.trim().to_string());
-                    }
-                }
-                rows.push((line, values));
-            }
-            Err(e) => {
-                let line = e.position().map_or(0, |p| lines.start_line(p));
-                out.problems
-                    .push(format!("{name}:{line}: row: cannot be read as CSV: {e}"));
-                break;
-            }
-        }
-    }
-    rows
-}
-
-/// The line a CSV record starts on. The csv crate's own line number is where the previous record
-/// stopped reading: one short in a CRLF file (Excel, WPS), whose `\n` it has not consumed yet, and
-/// short by any blank lines skipped before the record. So skip the line breaks from the record's
-/// byte position, then count the lines before it.
-///
-/// Records come in file order, so the count goes on from the previous record: counting from the
-/// top for each one made a 100k-row file take minutes.
-struct Lines<'a> {
-    bytes: &'a [u8],
-    counted_to: usize,
-    newlines: usize,
-}
-
-impl<'a> Lines<'a> {
-    fn new(text: &'a str) -> Self {
-        Self {
-            bytes: text.as_bytes(),
-            counted_to: 0,
-            newlines: 0,
-        }
-    }
-
-    fn start_line(&mut self, pos: &csv::Position) -> usize {
-        let bytes = self.bytes;
-        let mut start = (pos.byte() as usize).min(bytes.len());
-        while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
-            start += 1;
-        }
-        if start < self.counted_to {
-            // Not expected (records come in order), but never wrong: count from the top.
-            self.counted_to = 0;
-            self.newlines = 0;
-        }
-        self.newlines += bytes[self.counted_to..start]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count();
-        self.counted_to = start;
-        1 + self.newlines
-    }
-}
-
-fn jsonl_rows(name: &str, text: &str, out: &mut ParsedFile) -> Vec<RawRow> {
-    let mut rows = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        let line_no = i + 1;
-        if line.trim().is_empty() {
-            continue;
-        }
-        let obj: serde_json::Map<String, serde_json::Value> = match serde_json::from_str(line) {
-            Ok(o) => o,
-            Err(e) => {
-                out.problems
-                    .push(format!("{name}:{line_no}: row: not a JSON object: {e}"));
-                continue;
-            }
-        };
-        let mut values = HashMap::new();
-        for (k, v) in obj {
-            let Some(f) = field_for_header(&k) else {
-                out.notes.push(format!(
-                    "{name}:{line_no}: key `{k}` is not a huifang field and was ignored"
-                ));
-                continue;
-            };
-            let s = match v {
-                serde_json::Value::Null => String::new(),
-                serde_json::Value::String(s) => s,
-                other => other.to_string(),
-            };
-            values.insert(f, s.trim().to_string());
-        }
-        rows.push((line_no, values));
-    }
-    rows
 }
 
 /// Builds an event from a row's values (by field), or lists what is wrong with them, as
