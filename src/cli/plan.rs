@@ -28,7 +28,7 @@ pub fn run(ctx: &Ctx, a: &PlanArgs) -> Result<()> {
         plan::preview(&store, &ctx.config, day)?
     } else {
         let tx = store.write()?;
-        let r = plan::run(&tx, &ctx.config, day, ctx.clock.now())?;
+        let r = plan::run(&tx, &ctx.config, day, ctx.clock.now(), &ctx.operator)?;
         tx.commit()?;
         r
     };

@@ -206,7 +206,14 @@ fn reapply(ctx: &Ctx, a: &ReapplyArgs) -> Result<()> {
         .transpose()?;
     let mut store = ctx.open_store()?;
     let tx = store.write()?;
-    let report = crate::workflow::reapply(&tx, &ctx.config, from, a.dry_run)?;
+    let report = crate::workflow::reapply(
+        &tx,
+        &ctx.config,
+        from,
+        a.dry_run,
+        &ctx.operator,
+        ctx.clock.now(),
+    )?;
     if a.dry_run {
         drop(tx);
     } else {

@@ -22,8 +22,13 @@ pub fn build(ctx: &Ctx) -> Result<app::App> {
     if ctx.config.periodic.enabled {
         // The day's periodic call-backs, before the queue is read; a failure is logged, not fatal.
         let planned = store.write().and_then(|tx| {
-            let r =
-                crate::workflow::plan::run(&tx, &ctx.config, ctx.clock.today(), ctx.clock.now())?;
+            let r = crate::workflow::plan::run(
+                &tx,
+                &ctx.config,
+                ctx.clock.today(),
+                ctx.clock.now(),
+                &ctx.operator,
+            )?;
             tx.commit()?;
             Ok(r.created.len())
         });

@@ -131,7 +131,14 @@ fn collect(
 /// Makes the periodic call-backs due on `day`: an event (origin `periodic`, always selected)
 /// and its one task per stale customer. Running it again the same day makes nothing new: the
 /// customer then has a pending task.
-pub fn run(tx: &Tx<'_>, config: &Config, day: NaiveDate, now: NaiveDateTime) -> Result<PlanReport> {
+/// The run is written to the audit log as done by `actor`.
+pub fn run(
+    tx: &Tx<'_>,
+    config: &Config,
+    day: NaiveDate,
+    now: NaiveDateTime,
+    actor: &str,
+) -> Result<PlanReport> {
     let (mut report, customers) = collect(tx, config, day)?;
     if report.created.is_empty() {
         return Ok(report);
@@ -175,6 +182,19 @@ pub fn run(tx: &Tx<'_>, config: &Config, day: NaiveDate, now: NaiveDateTime) -> 
             repeat_count: 0,
         })?);
     }
+    let refs: Vec<&str> = report
+        .created
+        .iter()
+        .map(|p| p.reference.as_str())
+        .collect();
+    tx.audit(
+        now,
+        actor,
+        "plan",
+        &day.to_string(),
+        None,
+        Some(&serde_json::json!({ "created": refs })),
+    )?;
     Ok(report)
 }
 

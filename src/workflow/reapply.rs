@@ -58,6 +58,8 @@ pub fn reapply(
     config: &Config,
     from: Option<NaiveDate>,
     dry_run: bool,
+    actor: &str,
+    now: chrono::NaiveDateTime,
 ) -> Result<ReapplyReport> {
     let mut report = ReapplyReport {
         from,
@@ -109,6 +111,18 @@ pub fn reapply(
         } else {
             report.restamped += 1;
         }
+    }
+    if !dry_run && (!report.moved.is_empty() || report.restamped > 0) {
+        let moved: Vec<i64> = report.moved.iter().map(|m| m.task_id).collect();
+        let after = serde_json::json!({ "rules_version": report.rules_version, "moved": moved, "restamped": report.restamped });
+        tx.audit(
+            now,
+            actor,
+            "rules_reapply",
+            &report.rules_version,
+            None,
+            Some(&after),
+        )?;
     }
     Ok(report)
 }
