@@ -819,3 +819,47 @@ fn an_xlsx_in_huifangs_own_columns_needs_no_profile() {
     assert_eq!(s(&e["event"], "completed_at"), "2026-12-02 08:30");
     assert_eq!(s(&e["event"], "phone"), "139****5678");
 }
+
+/// XLS (Excel 97-2003) and ODS files as other programs write them (tests/fixtures/, made by
+/// make_legacy.py with xlwt and odfpy): real date-time cells, a number cell for the phone, a
+/// text date, Chinese headers.
+#[test]
+fn xls_and_ods_files_are_read_with_their_date_cells() {
+    for name in ["events.xls", "events.ods"] {
+        let env = Env::new();
+        let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/");
+        let f = format!("{fixture}{name}");
+        let out = env.run(&["import", &f, "--json"]);
+        assert_eq!(
+            report(&out)["report"]["imported"],
+            json!(3),
+            "{name}: {}",
+            out.stderr
+        );
+        let e = env.show("L-1");
+        assert_eq!(s(&e["event"], "completed_at"), "2026-12-02 08:30", "{name}");
+        assert_eq!(
+            s(&e["event"], "phone"),
+            "139****5678",
+            "{name}: a number cell, not 1.39e10"
+        );
+        assert_eq!(s(&e["event"], "unit"), "3栋2单元1201", "{name}");
+        assert_eq!(s(&e["event"], "category"), "complaint", "{name}");
+        assert_eq!(
+            s(&env.show("L-2")["event"], "completed_at"),
+            "2026-12-01 15:04",
+            "{name}"
+        );
+        assert_eq!(
+            s(&env.show("L-3")["event"], "completed_at"),
+            "2026-12-01 20:00",
+            "{name}: a text date"
+        );
+        let again = env.run(&["import", &f, "--json"]);
+        assert_eq!(
+            report(&again)["report"]["skipped"],
+            json!(3),
+            "{name}: re-import changes nothing"
+        );
+    }
+}
