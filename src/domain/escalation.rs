@@ -1,7 +1,4 @@
-use chrono::{NaiveDate, NaiveDateTime};
-use serde::Serialize;
-
-use super::{EventId, coded_enum};
+use super::coded_enum;
 
 coded_enum! {
     /// Where an escalation (升级 / 不合格处理) stands.
@@ -22,20 +19,4 @@ coded_enum! {
         Reopened = "reopened", "再次升级";
         Closed = "closed", "关闭";
     }
-}
-
-/// An unsatisfied or unqualified call-back, owned by the manager until the customer is satisfied.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Escalation {
-    pub id: i64,
-    pub event_id: EventId,
-    pub event_ref: String,
-    pub record_id: Option<i64>,
-    pub round: u32,
-    pub state: EscalationState,
-    pub owner_role: String,
-    pub reason: String,
-    #[serde(serialize_with = "crate::clock::ser_datetime")]
-    pub opened_at: NaiveDateTime,
-    pub deadline: NaiveDate,
 }

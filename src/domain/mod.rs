@@ -9,7 +9,7 @@ mod staff;
 mod task;
 
 pub use category::{BUILTIN_CATEGORIES, Category};
-pub use escalation::{Escalation, EscalationState, StepKind};
+pub use escalation::{EscalationState, StepKind};
 pub use event::{EventId, NewEvent, ServiceEvent};
 pub use phone::mask_phone;
 pub use record::{Attempt, AttemptResult, Channel, NewRecord, Outcome, Record};
