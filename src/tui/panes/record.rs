@@ -101,7 +101,12 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, _config: &Config) {
     .areas(inner);
     f.render_widget(Paragraph::new(context), ctx_area);
     f.render_widget(Paragraph::new(history), hist_area);
-    let [form_area, script_area] = split_h(rest, 58);
+    let [form_area, script_area] = split_h(rest, 62);
+    // A column of space between the form and the script, so neither runs into the other.
+    let form_area = Rect {
+        width: form_area.width.saturating_sub(1),
+        ..form_area
+    };
     match &state.form {
         Some(form) if form.task_id == d.task_id => draw_form(f, form_area, state, form),
         _ => {
