@@ -486,17 +486,11 @@ fn update_queue(state: &mut State, action: Action) -> Vec<Effect> {
             q.refilter();
         }
         Action::CycleSite => {
-            let mut sites: Vec<&String> = q.all.iter().map(|d| &d.site).collect();
-            sites.sort();
-            sites.dedup();
-            q.site = cycle(&sites, q.site.as_ref()).cloned();
+            q.site = cycle(&distinct(&q.all, |d| &d.site), q.site.as_ref()).cloned();
             q.refilter();
         }
         Action::CycleCategory => {
-            let mut cats: Vec<&String> = q.all.iter().map(|d| &d.category).collect();
-            cats.sort();
-            cats.dedup();
-            q.category = cycle(&cats, q.category.as_ref()).cloned();
+            q.category = cycle(&distinct(&q.all, |d| &d.category), q.category.as_ref()).cloned();
             q.refilter();
         }
         Action::CycleState => {
@@ -552,6 +546,17 @@ fn update_queue(state: &mut State, action: Action) -> Vec<Effect> {
         return detail_effect(state);
     }
     Vec::new()
+}
+
+/// The distinct values of a field in the queue, sorted: what a filter cycles through.
+fn distinct(
+    items: &[crate::store::DueItem],
+    field: fn(&crate::store::DueItem) -> &String,
+) -> Vec<&String> {
+    let mut values: Vec<&String> = items.iter().map(field).collect();
+    values.sort();
+    values.dedup();
+    values
 }
 
 /// The next value of a filter: none → first → … → last → none.
