@@ -211,6 +211,11 @@ pub struct RateRow {
     pub unreachable: u64,
 }
 
+pub(super) fn any(c: &Connection) -> Result<bool> {
+    Ok(c.prepare_cached("SELECT EXISTS (SELECT 1 FROM events)")?
+        .query_row([], |r| r.get(0))?)
+}
+
 pub(super) fn count(c: &Connection) -> Result<u64> {
     Ok(c.query_row("SELECT count(*) FROM events", [], |r| r.get::<_, i64>(0))? as u64)
 }

@@ -91,6 +91,10 @@ pub trait Reads {
     fn rates(&self, month: &str, site: Option<&str>) -> Result<Vec<RateRow>> {
         events::rates(self.conn(), month, site)
     }
+    /// Whether the database holds any event (cheap, unlike a count).
+    fn has_events(&self) -> Result<bool> {
+        events::any(self.conn())
+    }
     fn event_count(&self) -> Result<u64> {
         events::count(self.conn())
     }

@@ -90,7 +90,7 @@ impl App {
         self.state.acting = workflow::roles::Acting::load(&self.store, &self.state.operator)?;
         self.load_reviews()?;
         self.state.done_today = self.store.records_since(crate::clock::start_of(today))?;
-        self.state.total_events = self.store.event_count()?;
+        self.state.has_events = self.store.has_events()?;
         self.data_version = self.store.data_version()?;
         if let Some(id) = self.state.queue.current().map(|d| d.task_id) {
             self.load_detail(id)?;

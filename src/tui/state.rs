@@ -288,7 +288,8 @@ pub struct State {
     pub acting: Acting,
     pub overlay: Option<Overlay>,
     pub done_today: u64,
-    pub total_events: u64,
+    /// Any event at all: an empty database shows the welcome.
+    pub has_events: bool,
     pub message: Option<(Level, String)>,
     /// The task whose full phone number is shown.
     pub revealed: Option<TaskId>,
@@ -328,7 +329,7 @@ impl State {
             },
             overlay: None,
             done_today: 0,
-            total_events: 0,
+            has_events: false,
             message: None,
             revealed: None,
             dialing: None,

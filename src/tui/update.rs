@@ -533,7 +533,7 @@ fn update_queue(state: &mut State, action: Action) -> Vec<Effect> {
                 .map(|d| vec![Effect::Dial(d.task_id)])
                 .unwrap_or_default();
         }
-        Action::LoadDemo if state.total_events == 0 => return vec![Effect::LoadDemo],
+        Action::LoadDemo if !state.has_events => return vec![Effect::LoadDemo],
         _ => {}
     }
     if state.queue.selected != before

@@ -63,7 +63,7 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State) {
             f.set_cursor_position((x.min(search.right().saturating_sub(1)), search.y));
         }
     }
-    if state.total_events == 0 {
+    if !state.has_events {
         // Wrapped here: ratatui's wrapper can put a wide character past the area's edge.
         let lines: Vec<Line> = crate::text::wrap(state.t("ui.welcome"), usize::from(body.width))
             .into_iter()
