@@ -563,3 +563,44 @@ fn escape_sequences_in_imported_text_never_reach_the_terminal() {
         }
     }
 }
+
+/// One form at a time: Enter on another call-back while a form is open gives up the first claim
+/// (or, with typed input, goes back to the form), and the record pane keeps showing the call-back
+/// being recorded while the operator moves in the queue.
+#[test]
+fn a_second_enter_keeps_one_form_and_one_claim() {
+    let db = Db::filled();
+    let mut app = db.app(Lang::Zh, "甲");
+    let first = app.state.queue.current().unwrap().task_id;
+    press(&mut app, key(KeyCode::Enter));
+    assert_eq!(app.state.form.as_ref().map(|f| f.task_id), Some(first));
+    // To the queue (the default keys keep Tab in the form; a keymap that moves next_field
+    // elsewhere frees it), down one: the pane still shows the open form's call-back.
+    app.state.focus = huifang::tui::state::Focus::Queue;
+    press(&mut app, ch('j'));
+    let second = app.state.queue.current().unwrap().task_id;
+    assert_ne!(first, second);
+    assert_eq!(app.state.detail.as_ref().map(|d| d.task_id), Some(first));
+    // An untouched form: Enter moves the form and the claim to the second call-back.
+    press(&mut app, key(KeyCode::Enter));
+    assert_eq!(app.state.form.as_ref().map(|f| f.task_id), Some(second));
+    let store = db.store();
+    assert_eq!(
+        store.claim_of(first).unwrap(),
+        None,
+        "the first claim was given up"
+    );
+    assert_eq!(
+        store.claim_of(second).unwrap().map(|(who, _)| who),
+        Some("甲".to_string())
+    );
+    // With typed input, Enter elsewhere goes back to the form and loses nothing.
+    press(&mut app, ch('1'));
+    app.state.focus = huifang::tui::state::Focus::Queue;
+    press(&mut app, ch('k'));
+    press(&mut app, key(KeyCode::Enter));
+    let form = app.state.form.as_ref().unwrap();
+    assert_eq!(form.task_id, second);
+    assert!(form.dirty && form.outcome.is_some());
+    assert_eq!(app.state.focus, huifang::tui::state::Focus::Record);
+}

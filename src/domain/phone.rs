@@ -6,9 +6,12 @@ pub fn mask_phone(phone: &str) -> String {
     if n == 0 {
         return String::new();
     }
+    // Never more than about half the digits: a mobile number keeps 3 + 4 of its 11, a landline
+    // of 8 keeps its last 4.
     let (keep_head, keep_tail) = match n {
         0..=4 => (0, n.min(2).saturating_sub(1)),
         5..=7 => (0, 2),
+        8..=10 => (0, 4),
         _ => (3, 4),
     };
     let mut out: String = chars[..keep_head].iter().collect();
@@ -26,6 +29,8 @@ mod tests {
         assert_eq!(mask_phone("13812345678"), "138****5678");
         assert_eq!(mask_phone("0571-88886666"), "057******6666");
         assert_eq!(mask_phone("88886"), "***86");
+        assert_eq!(mask_phone("62345678"), "****5678");
+        assert_eq!(mask_phone("623456789"), "*****6789");
         assert_eq!(mask_phone("110"), "**0");
         assert_eq!(mask_phone(""), "");
     }

@@ -92,7 +92,9 @@ impl App {
         self.state.done_today = self.store.records_since(crate::clock::start_of(today))?;
         self.state.has_events = self.store.has_events()?;
         self.data_version = self.store.data_version()?;
-        if let Some(id) = self.state.queue.current().map(|d| d.task_id) {
+        // While a form is open the pane keeps showing the call-back being recorded.
+        let shown = self.state.form.as_ref().map(|f| f.task_id);
+        if let Some(id) = shown.or_else(|| self.state.queue.current().map(|d| d.task_id)) {
             self.load_detail(id)?;
         } else {
             self.state.detail = None;
@@ -459,6 +461,15 @@ impl App {
     /// The loop: draw when something changed, wait for a key at most `refresh_ms`, then look for
     /// other operators' work.
     pub fn run(&mut self, terminal: &mut DefaultTerminal) -> Result<()> {
+        let result = self.event_loop(terminal);
+        // Whatever ended the loop, the claim of an open form is given up for the others.
+        if let Some(f) = self.state.form.take() {
+            self.run_effect(Effect::Release(f.task_id))?;
+        }
+        result
+    }
+
+    fn event_loop(&mut self, terminal: &mut DefaultTerminal) -> Result<()> {
         let refresh = Duration::from_millis(self.config.ui.refresh_ms);
         let mut dirty = true;
         let mut last_poll = Instant::now();
@@ -496,9 +507,6 @@ impl App {
                     dirty |= self.state.now.format("%H:%M").to_string() != minute;
                 }
             }
-        }
-        if let Some(f) = self.state.form.take() {
-            self.run_effect(Effect::Release(f.task_id))?;
         }
         Ok(())
     }

@@ -500,9 +500,30 @@ fn update_queue(state: &mut State, action: Action) -> Vec<Effect> {
             q.refilter();
         }
         Action::Open => {
-            return match q.current() {
-                Some(d) => vec![Effect::Claim(d.task_id)],
-                None => Vec::new(),
+            let Some(id) = q.current().map(|d| d.task_id) else {
+                return Vec::new();
+            };
+            // One form at a time: back to it when it is this call-back or holds typed input,
+            // else the old claim is given up before the new one is taken.
+            return match state.form.as_ref() {
+                Some(f) if f.task_id == id => {
+                    state.focus = Focus::Record;
+                    Vec::new()
+                }
+                Some(f) if f.dirty => {
+                    state.focus = Focus::Record;
+                    state.message = Some((
+                        super::state::Level::Error,
+                        crate::i18n::t(state.lang, "msg.form_open").to_string(),
+                    ));
+                    Vec::new()
+                }
+                Some(f) => {
+                    let old = f.task_id;
+                    state.form = None;
+                    vec![Effect::Release(old), Effect::Claim(id)]
+                }
+                None => vec![Effect::Claim(id)],
             };
         }
         Action::NoAnswer => {
@@ -568,6 +589,10 @@ fn cycle<'a, T: PartialEq>(values: &[&'a T], current: Option<&T>) -> Option<&'a 
 }
 
 fn detail_effect(state: &State) -> Vec<Effect> {
+    // While a form is open the pane keeps showing the call-back being recorded.
+    if state.form.is_some() {
+        return Vec::new();
+    }
     match state.queue.current() {
         Some(d) if state.detail.as_ref().is_none_or(|x| x.task_id != d.task_id) => {
             vec![Effect::LoadDetail(d.task_id)]
