@@ -684,3 +684,89 @@ fn an_escalation_can_be_opened_by_hand() {
     );
     env.run(&["escalation", "show", "999"]).bad_input();
 }
+
+/// A re-call-back that reaches nobody sends the escalation back to the manager, open in the
+/// same round with a new deadline, so it can be handled again; no top-up is selected for it.
+#[test]
+fn an_unreachable_re_call_back_reopens_the_escalation() {
+    let env = Env::new();
+    import_rows(&env, &[simple_row("U-1", "complaint", "2026-12-02 10:00")]);
+    let v = record(
+        &env,
+        "2026-12-03 10:00",
+        task_of(&env, "U-1"),
+        "unsatisfied",
+    );
+    let id = v["escalation_id"].as_i64().unwrap().to_string();
+    let h = json(&env.run_at(
+        "2026-12-03 15:00",
+        &[
+            "escalation",
+            "handle",
+            &id,
+            "--measures",
+            "已修复",
+            "--json",
+        ],
+    ));
+    let recall = h["task_id"].as_i64().unwrap().to_string();
+    for at in ["2026-12-04 09:00", "2026-12-04 14:00", "2026-12-04 16:30"] {
+        env.run_at(at, &["attempt", &recall, "--result", "no_answer"])
+            .ok();
+    }
+    let x = json(&env.run_at("2026-12-04 17:00", &["escalation", "show", &id, "--json"]));
+    assert_eq!(s(&x, "state"), "open", "{x}");
+    assert_eq!(x["round"], json!(1));
+    assert_eq!(s(&x, "deadline"), "2026-12-07");
+    assert!(
+        steps(&x).iter().any(|(_, k, _)| k == "reopened"),
+        "{:?}",
+        steps(&x)
+    );
+    // Handled again: a new re-call-back.
+    let again = json(&env.run_at(
+        "2026-12-05 09:00",
+        &[
+            "escalation",
+            "handle",
+            &id,
+            "--measures",
+            "上门复查",
+            "--json",
+        ],
+    ));
+    assert_ne!(again["task_id"].to_string(), recall);
+}
+
+/// A special service is called back mid-contract and after it ends: when both call-backs are
+/// unsatisfied, the second joins the escalation still running as its next round, never a
+/// second escalation of the same event.
+#[test]
+fn a_second_unsatisfied_call_back_of_an_event_joins_its_escalation() {
+    let env = Env::new();
+    let r = common::row(
+        "TY-1",
+        "special_service",
+        "",
+        "翠苑管理处",
+        "王五",
+        "13700002222",
+        "3栋301",
+        "客服中心",
+        "保洁",
+        "家政保洁合同",
+        "2026-09-01 09:00",
+        ("2026-09-01", "2026-12-31"),
+    );
+    import_rows(&env, &[r]);
+    let shown = env.show("TY-1");
+    let mid = shown["tasks"][0]["task_id"].as_i64().unwrap();
+    let end = shown["tasks"][1]["task_id"].as_i64().unwrap();
+    let first = record(&env, "2026-11-01 10:00", mid, "unsatisfied");
+    let id = first["escalation_id"].as_i64().unwrap();
+    let second = record(&env, "2027-01-02 10:00", end, "unsatisfied");
+    assert_eq!(second["escalation_id"].as_i64(), Some(id), "{second}");
+    let all = json(&env.run_at("2027-01-02 11:00", &["escalations", "--all", "--json"]));
+    assert_eq!(all.as_array().unwrap().len(), 1, "{all}");
+    assert_eq!(all[0]["round"], json!(2));
+}

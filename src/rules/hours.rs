@@ -81,7 +81,7 @@ impl FromStr for Spacing {
             "d" | "天" => Duration::days(n),
             _ => return Err(expected()),
         };
-        if n > 60 * 24 * 30 {
+        if d > Duration::days(30) {
             return Err(format!("`{s}` is too long: at most 30 days"));
         }
         Ok(Spacing(d))
@@ -191,6 +191,11 @@ mod tests {
         assert_eq!("2h".parse::<Spacing>().unwrap().0, Duration::hours(2));
         assert_eq!("90min".parse::<Spacing>().unwrap().to_string(), "90min");
         assert!("2x".parse::<Spacing>().is_err());
+        assert!(
+            "31d".parse::<Spacing>().is_err(),
+            "at most 30 days, whatever the unit"
+        );
+        assert!("720h".parse::<Spacing>().is_ok());
     }
 
     #[test]

@@ -157,6 +157,7 @@ CREATE TABLE escalation_steps (
     task_id       INTEGER REFERENCES tasks(id)
 );
 CREATE INDEX escalation_steps_of ON escalation_steps(escalation_id, id);
+CREATE INDEX escalation_steps_record ON escalation_steps(record_id) WHERE record_id IS NOT NULL;
 
 -- 审核: one review per record.
 CREATE TABLE reviews (

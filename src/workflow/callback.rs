@@ -177,7 +177,13 @@ pub fn attempt(
     let mut substitute = None;
     if unreachable {
         tx.close_task(task.id, TaskState::Unreachable, now)?;
-        substitute = top_up(tx, config, &event, rule, now)?;
+        // A re-call-back that reached nobody goes back to the manager; only a sampled call-back
+        // (not a periodic one, not a re-call-back) counts towards the month's rate.
+        let recall =
+            super::escalation::after_unreachable(tx, config, &task, &event, operator, now)?;
+        if !recall && task.rule != crate::config::PERIODIC_RULE {
+            substitute = top_up(tx, config, &event, rule, now)?;
+        }
     }
     tx.audit(
         now,

@@ -306,6 +306,49 @@ pub struct EscalationChange {
     pub state: EscalationState,
 }
 
+/// After a task ended unreachable: when it was an escalation's re-call-back, the escalation goes
+/// back to the manager (open, same round, a new deadline, no re-call-back), so it can be handled
+/// again instead of waiting for ever. True when it was one.
+pub(super) fn after_unreachable(
+    tx: &Tx<'_>,
+    config: &Config,
+    task: &CallbackTask,
+    event: &ServiceEvent,
+    actor: &str,
+    now: NaiveDateTime,
+) -> Result<bool> {
+    let Some(id) = tx.escalation_of_recall(task.id)? else {
+        return Ok(false);
+    };
+    let x = existing(tx, id, now)?;
+    let deadline = config
+        .escalation_deadline(&event.event.category)
+        .apply(now.date(), config.calendar())
+        .unwrap_or(now.date());
+    tx.reopen_escalation(id, x.round, deadline)?;
+    tx.insert_escalation_step(&StepInsert {
+        escalation_id: id,
+        round: x.round,
+        kind: StepKind::Reopened,
+        at: now,
+        actor,
+        person: None,
+        department: None,
+        text: "re-call-back unreachable",
+        record_id: None,
+        task_id: Some(task.id),
+    })?;
+    tx.audit(
+        now,
+        actor,
+        "escalation.reopen",
+        &format!("escalation:{id}"),
+        Some(&json!({"state": x.state, "round": x.round})),
+        Some(&json!({"state": "open", "round": x.round, "deadline": deadline, "unreachable_task": task.id})),
+    )?;
+    Ok(true)
+}
+
 /// After a record is saved: a re-call-back closes its escalation or opens the next round; any
 /// other record opens an escalation when its outcome escalates.
 pub(super) fn after_record(
@@ -321,6 +364,45 @@ pub(super) fn after_record(
     let Some(id) = tx.escalation_of_recall(task.id)? else {
         if !escalates {
             return Ok(None);
+        }
+        // One escalation per event: another unsatisfied call-back of it (a special service's
+        // end-term one, say) joins the escalation still running, as its next round.
+        let running = tx
+            .escalations_where(crate::store::EscalationFilter::Event(event.id), now.date())?
+            .into_iter()
+            .find(|x| x.state != EscalationState::Closed);
+        if let Some(x) = running {
+            let round = x.round + 1;
+            let deadline = config
+                .escalation_deadline(&event.event.category)
+                .apply(now.date(), config.calendar())
+                .unwrap_or(now.date());
+            tx.reopen_escalation(x.id, round, deadline)?;
+            tx.insert_escalation_step(&StepInsert {
+                escalation_id: x.id,
+                round,
+                kind: StepKind::Reopened,
+                at: now,
+                actor,
+                person: None,
+                department: None,
+                text: outcome.code(),
+                record_id: Some(record_id),
+                task_id: Some(task.id),
+            })?;
+            tx.audit(
+                now,
+                actor,
+                "escalation.reopen",
+                &format!("escalation:{}", x.id),
+                Some(&json!({"state": x.state, "round": x.round})),
+                Some(&json!({"state": "open", "round": round, "deadline": deadline, "record_id": record_id})),
+            )?;
+            return Ok(Some(EscalationChange {
+                id: x.id,
+                round,
+                state: EscalationState::Open,
+            }));
         }
         let id = open(
             tx,
