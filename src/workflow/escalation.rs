@@ -306,6 +306,60 @@ pub struct EscalationChange {
     pub state: EscalationState,
 }
 
+/// What sends an escalation back to the manager: the text of its step, and the record and task
+/// that did it.
+struct Reopening<'a> {
+    /// The round it reopens in: the same one (nobody reached) or the next (still unsatisfied).
+    round: u32,
+    text: &'a str,
+    record_id: Option<i64>,
+    task_id: TaskId,
+}
+
+/// Sends an escalation back to the manager: open in the given round, with a new deadline and no
+/// re-call-back; a `reopened` step and an audit entry say why.
+fn reopen(
+    tx: &Tx<'_>,
+    config: &Config,
+    x: &EscalationView,
+    event: &ServiceEvent,
+    why: Reopening<'_>,
+    actor: &str,
+    now: NaiveDateTime,
+) -> Result<EscalationChange> {
+    let deadline = config
+        .escalation_deadline(&event.event.category)
+        .apply(now.date(), config.calendar())
+        .unwrap_or(now.date());
+    let round = why.round;
+    tx.reopen_escalation(x.id, round, deadline)?;
+    tx.insert_escalation_step(&StepInsert {
+        escalation_id: x.id,
+        round,
+        kind: StepKind::Reopened,
+        at: now,
+        actor,
+        person: None,
+        department: None,
+        text: why.text,
+        record_id: why.record_id,
+        task_id: Some(why.task_id),
+    })?;
+    tx.audit(
+        now,
+        actor,
+        "escalation.reopen",
+        &format!("escalation:{}", x.id),
+        Some(&json!({"state": x.state, "round": x.round})),
+        Some(&json!({"state": "open", "round": round, "deadline": deadline, "record_id": why.record_id, "task_id": why.task_id})),
+    )?;
+    Ok(EscalationChange {
+        id: x.id,
+        round,
+        state: EscalationState::Open,
+    })
+}
+
 /// After a task ended unreachable: when it was an escalation's re-call-back, the escalation goes
 /// back to the manager (open, same round, a new deadline, no re-call-back), so it can be handled
 /// again instead of waiting for ever. True when it was one.
@@ -321,31 +375,13 @@ pub(super) fn after_unreachable(
         return Ok(false);
     };
     let x = existing(tx, id, now)?;
-    let deadline = config
-        .escalation_deadline(&event.event.category)
-        .apply(now.date(), config.calendar())
-        .unwrap_or(now.date());
-    tx.reopen_escalation(id, x.round, deadline)?;
-    tx.insert_escalation_step(&StepInsert {
-        escalation_id: id,
+    let why = Reopening {
         round: x.round,
-        kind: StepKind::Reopened,
-        at: now,
-        actor,
-        person: None,
-        department: None,
         text: "re-call-back unreachable",
         record_id: None,
-        task_id: Some(task.id),
-    })?;
-    tx.audit(
-        now,
-        actor,
-        "escalation.reopen",
-        &format!("escalation:{id}"),
-        Some(&json!({"state": x.state, "round": x.round})),
-        Some(&json!({"state": "open", "round": x.round, "deadline": deadline, "unreachable_task": task.id})),
-    )?;
+        task_id: task.id,
+    };
+    reopen(tx, config, &x, event, why, actor, now)?;
     Ok(true)
 }
 
@@ -372,37 +408,13 @@ pub(super) fn after_record(
             .into_iter()
             .find(|x| x.state != EscalationState::Closed);
         if let Some(x) = running {
-            let round = x.round + 1;
-            let deadline = config
-                .escalation_deadline(&event.event.category)
-                .apply(now.date(), config.calendar())
-                .unwrap_or(now.date());
-            tx.reopen_escalation(x.id, round, deadline)?;
-            tx.insert_escalation_step(&StepInsert {
-                escalation_id: x.id,
-                round,
-                kind: StepKind::Reopened,
-                at: now,
-                actor,
-                person: None,
-                department: None,
+            let why = Reopening {
+                round: x.round + 1,
                 text: outcome.code(),
                 record_id: Some(record_id),
-                task_id: Some(task.id),
-            })?;
-            tx.audit(
-                now,
-                actor,
-                "escalation.reopen",
-                &format!("escalation:{}", x.id),
-                Some(&json!({"state": x.state, "round": x.round})),
-                Some(&json!({"state": "open", "round": round, "deadline": deadline, "record_id": record_id})),
-            )?;
-            return Ok(Some(EscalationChange {
-                id: x.id,
-                round,
-                state: EscalationState::Open,
-            }));
+                task_id: task.id,
+            };
+            return Ok(Some(reopen(tx, config, &x, event, why, actor, now)?));
         }
         let id = open(
             tx,
@@ -436,26 +448,13 @@ pub(super) fn after_record(
     };
     step(StepKind::Recalled, x.round, outcome.code())?;
     let change = if escalates {
-        let round = x.round + 1;
-        let deadline = config
-            .escalation_deadline(&event.event.category)
-            .apply(now.date(), config.calendar())
-            .unwrap_or(now.date());
-        tx.reopen_escalation(id, round, deadline)?;
-        step(StepKind::Reopened, round, outcome.code())?;
-        tx.audit(
-            now,
-            actor,
-            "escalation.reopen",
-            &format!("escalation:{id}"),
-            Some(&json!({"state": x.state, "round": x.round})),
-            Some(&json!({"state": "open", "round": round, "deadline": deadline, "record_id": record_id})),
-        )?;
-        EscalationChange {
-            id,
-            round,
-            state: EscalationState::Open,
-        }
+        let why = Reopening {
+            round: x.round + 1,
+            text: outcome.code(),
+            record_id: Some(record_id),
+            task_id: task.id,
+        };
+        reopen(tx, config, &x, event, why, actor, now)?
     } else {
         tx.close_escalation(id, now)?;
         step(StepKind::Closed, x.round, outcome.code())?;
