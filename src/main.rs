@@ -10,7 +10,10 @@ fn main() -> ExitCode {
     }
     let cli = Cli::parse();
     let result = match &cli.command {
-        Some(command) => cli::run(&cli, command),
+        Some(command) => {
+            quiet_on_closed_pipe();
+            cli::run(&cli, command)
+        }
         None => huifang::tui::run(&cli),
     };
     match result {
@@ -33,5 +36,15 @@ fn main() -> ExitCode {
                 ExitCode::from(1)
             }
         }
+    }
+}
+
+/// `huifang audit | head` closes the pipe early: end quietly like other Unix tools instead of
+/// panicking on the failed write (Rust ignores SIGPIPE by default).
+fn quiet_on_closed_pipe() {
+    #[cfg(unix)]
+    // SAFETY: restoring the default disposition of one signal at start-up, before any thread runs.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }

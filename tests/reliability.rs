@@ -877,3 +877,34 @@ fn the_tui_keeps_the_typed_form_when_the_disk_is_full_or_read_only() {
     assert_eq!(rec.record.shortcomings, typed);
     assert_intact(&db.path);
 }
+
+#[test]
+fn a_reader_that_closes_the_pipe_early_ends_the_command_quietly() {
+    let env = Env::new();
+    // Ten years of calendar is ~400 KB, far more than a pipe buffers.
+    let mut child = env
+        .cmd()
+        .args([
+            "calendar",
+            "--from",
+            "2017-01-02",
+            "--to",
+            "2026-12-31",
+            "--json",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Read one line, then hang up as `| head -1` does.
+    let mut first = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.take().unwrap()),
+        &mut first,
+    )
+    .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!first.is_empty());
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
