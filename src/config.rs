@@ -53,6 +53,8 @@ pub struct Config {
     /// Periodic call-backs (回访周期一般不超过半年): off unless enabled.
     pub periodic: PeriodicRule,
     pub categories: BTreeMap<String, CategoryRule>,
+    /// Roles beyond the built-in four, code → Chinese name: `general_manager = "总经理"`.
+    pub roles: BTreeMap<String, String>,
     /// The TUI's settings.
     pub ui: UiConfig,
     /// Key bindings over the defaults: `[keys.queue] no_answer = "n"` (see `huifang` `?`).
@@ -254,6 +256,14 @@ pub struct CategoryRule {
     pub fallback_after: Option<u32>,
     /// 限期解决 for this category's escalations, over `[escalation] deadline`.
     pub escalation_deadline: Option<Offset>,
+    /// The evaluation items (评价项目) its record asks; empty in a file means the property
+    /// regulations' own (quality, effect, shortcomings, suggestions), filled in at load.
+    pub items: Vec<crate::rules::ItemRule>,
+    /// Pairs of items whose answers must agree (delivered = received); a mismatch escalates.
+    pub must_match: Vec<(String, String)>,
+    /// Who a discrepancy goes to at once (发现数量或品种有出入时，即时向总经理汇报), over
+    /// `[escalation] role`.
+    pub discrepancy_role: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -269,18 +279,35 @@ fn zero() -> Offset {
     Offset::ZERO
 }
 
-/// A role's name for people: Chinese, or the code in English.
-pub fn role_label(code: &str, lang: crate::i18n::Lang) -> &str {
-    match lang {
-        crate::i18n::Lang::Zh => ROLES
-            .iter()
-            .find(|(k, _)| *k == code)
-            .map_or(code, |(_, zh)| zh),
-        crate::i18n::Lang::En => code,
-    }
-}
-
 impl Config {
+    /// A role's name for people: Chinese, or the code in English.
+    pub fn role_label<'a>(&'a self, code: &'a str, lang: crate::i18n::Lang) -> &'a str {
+        match lang {
+            crate::i18n::Lang::Zh => ROLES
+                .iter()
+                .find(|(k, _)| *k == code)
+                .map(|(_, zh)| *zh)
+                .or_else(|| self.roles.get(code).map(String::as_str))
+                .unwrap_or(code),
+            crate::i18n::Lang::En => code,
+        }
+    }
+
+    /// A built-in role or one the config's `[roles]` defines.
+    pub fn known_role(&self, code: &str) -> bool {
+        ROLES.iter().any(|(k, _)| *k == code) || self.roles.contains_key(code)
+    }
+
+    /// The role codes, for error messages.
+    fn role_codes(&self) -> String {
+        ROLES
+            .iter()
+            .map(|(k, _)| *k)
+            .chain(self.roles.keys().map(String::as_str))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
     /// The built-in default: the `callback-sop` preset alone.
     pub fn builtin() -> Self {
         Self::from_user_text(None, "").expect("the built-in preset is valid")
@@ -344,6 +371,9 @@ impl Config {
             .try_into()
             .map_err(|e: toml::de::Error| BadInput::new(format!("{origin}: {}", e.message())))?;
         let mut config = config;
+        for c in config.categories.values_mut().filter(|c| c.items.is_empty()) {
+            c.items = crate::rules::default_items();
+        }
         config.calendar = config.validate(origin, text)?;
         let mut problems = Vec::new();
         let mut compiled = BTreeMap::new();
@@ -461,8 +491,8 @@ impl Config {
             .err()
             .into_iter()
             .for_each(|e| problem(&["timezone"], e));
-        let known_role = |r: &str| ROLES.iter().any(|(k, _)| *k == r);
-        let roles = || ROLES.iter().map(|(k, _)| *k).collect::<Vec<_>>().join(", ");
+        let known_role = |r: &str| self.known_role(r);
+        let roles = || self.role_codes();
         if !known_role(&self.escalation.role) {
             problem(
                 &["escalation", "role"],
@@ -595,6 +625,11 @@ impl Config {
             }
             if c.max_attempts == 0 {
                 problem(&at("max_attempts"), "must be at least 1".into());
+            }
+            for (under, why) in crate::rules::check_items(c, &known_role) {
+                let mut path = vec!["categories", key.as_str()];
+                path.extend(under.iter().map(String::as_str));
+                problem(&path, why);
             }
             if c.windows.is_empty() {
                 problem(

@@ -238,6 +238,7 @@ fn eight_writers_lose_nothing_and_record_nothing_twice() {
                         suggestions: String::new(),
                         note: String::new(),
                         signed: false,
+                        answers: Default::default(),
                     };
                     app.run_effect(huifang::tui::update::Effect::Save(id, rec))
                         .unwrap();

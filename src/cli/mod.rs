@@ -82,7 +82,7 @@ pub enum Command {
     Attempt(callback::AttemptArgs),
     /// Record a call-back that reached the customer; completes the task.
     #[command(
-        after_help = "Examples:\n  huifang record 42 --outcome satisfied --channel phone\n  huifang record 43 --outcome unsatisfied --channel visit --quality 2 --shortcomings '维修后仍渗水' --signed"
+        after_help = "Examples:\n  huifang record 42 --outcome satisfied --channel phone\n  huifang record 43 --outcome unsatisfied --channel visit --quality 2 --shortcomings '维修后仍渗水' --signed\n  huifang record 44 --outcome satisfied --channel phone --answer delivered_qty=30 --answer received_qty=30\n\nA category's own evaluation items (huifang rules explain CATEGORY lists them) take --answer KEY=VALUE."
     )]
     Record(callback::RecordArgs),
     /// Escalations not closed (or --all): past their deadline first, then oldest first.

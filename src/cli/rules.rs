@@ -72,6 +72,10 @@ struct Explained<'a> {
     channels: Vec<&'static str>,
     max_attempts: u32,
     windows: Vec<Window>,
+    /// The evaluation items its record asks, in order.
+    items: &'a [crate::rules::ItemRule],
+    must_match: &'a [(String, String)],
+    discrepancy_role: Option<&'a str>,
     rule_set: &'a str,
     rules_version: &'a str,
     /// Plain statements of what the dates could not take into account, e.g. a year the
@@ -147,6 +151,9 @@ fn explain(ctx: &Ctx, a: &ExplainArgs) -> Result<()> {
         channels: rule.channels.iter().map(|c| c.code()).collect(),
         max_attempts: rule.max_attempts,
         windows,
+        items: &rule.items,
+        must_match: &rule.must_match,
+        discrepancy_role: rule.discrepancy_role.as_deref(),
         rule_set: &config.name,
         rules_version: &config.version,
         warnings,
@@ -172,6 +179,37 @@ fn explain(ctx: &Ctx, a: &ExplainArgs) -> Result<()> {
     );
     for w in &out.windows {
         println!("  {} {} .. {}   {}", w.kind, w.opens, w.due, w.explanation);
+    }
+    for i in out.items {
+        let detail = match i.kind {
+            crate::domain::ItemKind::Choice => format!(": {}", i.choices.join(" | ")),
+            crate::domain::ItemKind::Quantity if !i.unit.is_empty() => format!(": {}", i.unit),
+            _ => String::new(),
+        };
+        let kind = match ctx.lang {
+            crate::i18n::Lang::Zh => i.kind.zh(),
+            crate::i18n::Lang::En => i.kind.code(),
+        };
+        let mut line = format!(
+            "  {} {} {} ({kind}{detail})",
+            ctx.t("label.item"),
+            i.key,
+            i.label(ctx.lang)
+        );
+        if i.required {
+            line.push_str(&format!("  {}", ctx.t("label.required")));
+        }
+        if !i.escalate_on.is_empty() {
+            line.push_str(&format!(
+                "  {} {}",
+                ctx.t("label.escalate_on"),
+                i.escalate_on.join(", ")
+            ));
+        }
+        println!("{line}");
+    }
+    for (a, b) in out.must_match {
+        println!("  {} {a} = {b}", ctx.t("label.must_match"));
     }
     for warning in &out.warnings {
         println!("  ! {warning}");
@@ -253,12 +291,12 @@ fn reapply(ctx: &Ctx, a: &ReapplyArgs) -> Result<()> {
         );
         for m in &report.moved {
             let role = if m.old_role == m.new_role {
-                crate::config::role_label(&m.new_role, ctx.lang).to_string()
+                ctx.config.role_label(&m.new_role, ctx.lang).to_string()
             } else {
                 format!(
                     "{} → {}",
-                    crate::config::role_label(&m.old_role, ctx.lang),
-                    crate::config::role_label(&m.new_role, ctx.lang)
+                    ctx.config.role_label(&m.old_role, ctx.lang),
+                    ctx.config.role_label(&m.new_role, ctx.lang)
                 )
             };
             t.row(vec![

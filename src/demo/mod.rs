@@ -447,6 +447,7 @@ impl Desk<'_, '_> {
                 String::new()
             },
             signed: channel == Channel::Visit,
+            answers: Default::default(),
         };
         let t = if channel == Channel::Phone {
             self.callable(&task.category, channel, t)

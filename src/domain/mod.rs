@@ -12,7 +12,7 @@ pub use category::{BUILTIN_CATEGORIES, Category};
 pub use escalation::{EscalationState, StepKind};
 pub use event::{EventId, NewEvent, ServiceEvent};
 pub use phone::mask_phone;
-pub use record::{Attempt, AttemptResult, Channel, NewRecord, Outcome, Record};
+pub use record::{Attempt, AttemptResult, Channel, ItemKind, NewRecord, Outcome, Record};
 pub use staff::{Staff, StaffRole};
 pub use task::{Anchor, CallbackTask, DueState, TaskId, TaskState};
 

@@ -3,12 +3,17 @@
 
 pub mod calendar;
 mod hours;
+mod items;
 mod offset;
 mod sampling;
 mod window;
 
 pub use calendar::{Calendar, DayKind, WorkingDays};
 pub use hours::{ContactHours, Spacing, Span};
+pub use items::{
+    ItemRule, answer, builtin_kind, check_items, default_items, discrepancies, normalize,
+    set_answer,
+};
 pub use offset::{Offset, OffsetUnit, Resolved};
 pub use sampling::{Cohort, CohortCount, Selection, choose, stable_hash};
 pub use window::{Window, windows_for};

@@ -3,7 +3,7 @@
 use rusqlite_migration::{M, Migrations};
 
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3), M::up(V4)])
+    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3), M::up(V4), M::up(V_ITEMS)])
 }
 
 const V1: &str = r#"
@@ -214,5 +214,20 @@ END;
 CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
 BEGIN
     SELECT RAISE(ABORT, 'the audit log is append-only: its entries cannot be deleted');
+END;
+"#;
+
+/// Answers to a category's own evaluation items (评价项目), beside the four built-in columns of
+/// `records`; as immutable as the record they belong to.
+const V_ITEMS: &str = r#"
+CREATE TABLE record_answers (
+    record_id INTEGER NOT NULL REFERENCES records(id),
+    item      TEXT NOT NULL,
+    value     TEXT NOT NULL,
+    PRIMARY KEY (record_id, item)
+) WITHOUT ROWID;
+CREATE TRIGGER record_answers_never_updated BEFORE UPDATE ON record_answers
+BEGIN
+    SELECT RAISE(ABORT, 'records are never edited in place: add a correction (huifang correct)');
 END;
 "#;

@@ -190,6 +190,7 @@ impl Form {
             suggestions: self.suggestions.value().trim().to_string(),
             note: self.note.value().trim().to_string(),
             signed: self.signed && self.channel == Channel::Visit,
+            answers: Default::default(),
         })
     }
 }

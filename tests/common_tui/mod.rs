@@ -260,6 +260,7 @@ impl Db {
                 suggestions: "请工程部再次上门".into(),
                 note: String::new(),
                 signed: false,
+                answers: Default::default(),
             };
             workflow::record(
                 &tx,
