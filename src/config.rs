@@ -371,7 +371,11 @@ impl Config {
             .try_into()
             .map_err(|e: toml::de::Error| BadInput::new(format!("{origin}: {}", e.message())))?;
         let mut config = config;
-        for c in config.categories.values_mut().filter(|c| c.items.is_empty()) {
+        for c in config
+            .categories
+            .values_mut()
+            .filter(|c| c.items.is_empty())
+        {
             c.items = crate::rules::default_items();
         }
         config.calendar = config.validate(origin, text)?;

@@ -840,7 +840,12 @@ fn the_tui_keeps_the_typed_form_when_the_disk_is_full_or_read_only() {
     press(&mut app, key(KeyCode::Enter));
     press(&mut app, ch('2'));
     let typed = "墙面仍有水渍,".repeat(300);
-    app.state.form.as_mut().unwrap().shortcomings = tui_input::Input::new(typed.clone());
+    *app.state
+        .form
+        .as_mut()
+        .unwrap()
+        .typed_mut("shortcomings")
+        .unwrap() = tui_input::Input::new(typed.clone());
     for (pragma, value, says) in [
         ("max_page_count", None, "disk is full"),
         ("query_only", Some(1), "read-only"),
@@ -853,7 +858,11 @@ fn the_tui_keeps_the_typed_form_when_the_disk_is_full_or_read_only() {
         let form = app.state.form.as_ref().expect("the form stays open");
         assert_eq!(form.task_id, task);
         assert_eq!(form.outcome, Some(huifang::domain::Outcome::Basic));
-        assert_eq!(form.shortcomings.value(), typed, "nothing to retype");
+        assert_eq!(
+            form.typed("shortcomings").unwrap(),
+            typed,
+            "nothing to retype"
+        );
         let err = form.error.clone().unwrap_or_default();
         assert!(err.contains(says), "{pragma}: {err}");
         let (_, msg) = app.state.message.clone().unwrap();

@@ -156,7 +156,10 @@ pub fn record(ctx: &Ctx, a: &RecordArgs) -> Result<()> {
     );
     let id = done.escalation.map_or(0, |x| x.id);
     for d in &done.discrepancies {
-        println!("{}", fill(ctx.t("msg.discrepancy"), &[("what", d), ("id", &id)]));
+        println!(
+            "{}",
+            fill(ctx.t("msg.discrepancy"), &[("what", d), ("id", &id)])
+        );
     }
     // A discrepancy's own line already says it escalated; the outcome's would say "unsatisfied".
     if let Some(x) = done.escalation.filter(|_| done.discrepancies.is_empty()) {

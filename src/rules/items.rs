@@ -267,8 +267,7 @@ pub fn check_items(
     for (n, i) in rule.items.iter().enumerate() {
         let at = |f: &str| vec!["items".to_string(), format!("[{n}]"), f.to_string()];
         let well_formed = !i.key.is_empty()
-            && i
-                .key
+            && i.key
                 .chars()
                 .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
         if !well_formed {
@@ -330,7 +329,10 @@ pub fn check_items(
         }
     }
     if let Some(r) = rule.discrepancy_role.as_deref().filter(|r| !known_role(r)) {
-        problems.push((vec!["discrepancy_role".into()], format!("unknown role `{r}`")));
+        problems.push((
+            vec!["discrepancy_role".into()],
+            format!("unknown role `{r}`"),
+        ));
     }
     problems
 }
@@ -386,7 +388,10 @@ mod tests {
         got.label = "收货数量".into();
         rule.items = vec![safety, sent, got];
         rule.must_match = vec![("sent".into(), "got".into())];
-        let mut rec = NewRecord::outcome(crate::domain::Channel::Phone, crate::domain::Outcome::Satisfied);
+        let mut rec = NewRecord::outcome(
+            crate::domain::Channel::Phone,
+            crate::domain::Outcome::Satisfied,
+        );
         set_answer(&mut rec, "sent", "10".into());
         set_answer(&mut rec, "got", "10".into());
         set_answer(&mut rec, "safety", "yes".into());
@@ -404,14 +409,25 @@ mod tests {
         need.key = "progress".into();
         need.required = true;
         rule.items = vec![need];
-        let mut rec = NewRecord::outcome(crate::domain::Channel::Phone, crate::domain::Outcome::Basic);
+        let mut rec =
+            NewRecord::outcome(crate::domain::Channel::Phone, crate::domain::Outcome::Basic);
         rec.quality = Some(3);
         let problems = normalize("project", &rule, &rec).unwrap_err();
-        assert!(problems[0].starts_with("quality: project does not ask this"), "{problems:?}");
-        assert!(problems[1].starts_with("progress: 项 is required"), "{problems:?}");
-        let mut rec = NewRecord::outcome(crate::domain::Channel::Phone, crate::domain::Outcome::Basic);
+        assert!(
+            problems[0].starts_with("quality: project does not ask this"),
+            "{problems:?}"
+        );
+        assert!(
+            problems[1].starts_with("progress: 项 is required"),
+            "{problems:?}"
+        );
+        let mut rec =
+            NewRecord::outcome(crate::domain::Channel::Phone, crate::domain::Outcome::Basic);
         rec.answers.insert("progress".into(), " 4 ".into());
-        assert_eq!(normalize("project", &rule, &rec).unwrap().answers["progress"], "4");
+        assert_eq!(
+            normalize("project", &rule, &rec).unwrap().answers["progress"],
+            "4"
+        );
         rule.items = default_items();
         rec.answers.clear();
         rec.answers.insert("quality".into(), "5".into());

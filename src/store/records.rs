@@ -142,9 +142,9 @@ impl Tx<'_> {
                 _ => color_eyre::eyre::eyre!(e),
             })?;
         let id = self.tx.last_insert_rowid();
-        let mut answer = self
-            .tx
-            .prepare_cached("INSERT INTO record_answers (record_id, item, value) VALUES (?1, ?2, ?3)")?;
+        let mut answer = self.tx.prepare_cached(
+            "INSERT INTO record_answers (record_id, item, value) VALUES (?1, ?2, ?3)",
+        )?;
         for (item, value) in &r.answers {
             answer.execute(params![id, item, value])?;
         }

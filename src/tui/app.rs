@@ -127,10 +127,10 @@ impl App {
             };
             related.push((e, record));
         }
-        let (name, script) = self
+        let (name, script, items) = self
             .config
             .category(&event.event.category)
-            .map(|(_, r)| (r.name.clone(), r.script.clone()))
+            .map(|(_, r)| (r.name.clone(), r.script.clone(), r.items.clone()))
             .unwrap_or_default();
         let fill_script = |line: &String| {
             line.replace("{site}", &event.event.site)
@@ -143,6 +143,7 @@ impl App {
             window: (task.opens, task.due),
             rule: format!("{} · {}", task.rule, task.rules_version),
             script: script.iter().map(fill_script).collect(),
+            items,
             related,
             event,
         });

@@ -279,8 +279,7 @@ pub fn record(
 ) -> Result<RecordDone> {
     let (task, event, rule) = workable(tx, config, id, operator, now)?;
     check_channel(rule, rec.channel)?;
-    let rec = &crate::rules::normalize(&event.event.category, rule, rec)
-        .map_err(BadInput::many)?;
+    let rec = &crate::rules::normalize(&event.event.category, rule, rec).map_err(BadInput::many)?;
     if rec.channel == Channel::Phone {
         check_hours(config, &event.event.category, rec.channel, now, force)?;
     }

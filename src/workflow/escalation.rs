@@ -410,7 +410,11 @@ impl Findings<'_> {
     /// The reason an escalation step gives: the outcome, then each discrepancy.
     fn reason(&self) -> String {
         std::iter::once(self.outcome.code().to_string())
-            .chain(self.discrepancies.iter().map(|d| format!("discrepancy: {d}")))
+            .chain(
+                self.discrepancies
+                    .iter()
+                    .map(|d| format!("discrepancy: {d}")),
+            )
             .collect::<Vec<_>>()
             .join("; ")
     }
@@ -453,7 +457,15 @@ pub(super) fn after_record(
             return Ok(Some(reopen(tx, config, &x, event, why, actor, now)?));
         }
         let role = found.discrepancy_role.filter(|_| discrepant);
-        let id = open_to(tx, config, event, (Some(record_id), role), &reason, actor, now)?;
+        let id = open_to(
+            tx,
+            config,
+            event,
+            (Some(record_id), role),
+            &reason,
+            actor,
+            now,
+        )?;
         return Ok(Some(EscalationChange {
             id,
             round: 1,
