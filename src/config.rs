@@ -22,6 +22,21 @@ pub const PRESETS: &[(&str, &str)] = &[
         "visit-sop",
         include_str!("../assets/presets/visit-sop.toml"),
     ),
+    (
+        "unit-periodic",
+        include_str!("../assets/presets/unit-periodic.toml"),
+    ),
+    ("sales", include_str!("../assets/presets/sales.toml")),
+    (
+        "engineering-repair",
+        include_str!("../assets/presets/engineering-repair.toml"),
+    ),
+    ("hotline", include_str!("../assets/presets/hotline.toml")),
+    (
+        "real-estate",
+        include_str!("../assets/presets/real-estate.toml"),
+    ),
+    ("delivery", include_str!("../assets/presets/delivery.toml")),
 ];
 pub const DEFAULT_PRESET: &str = "callback-sop";
 

@@ -173,7 +173,7 @@ fn explain(ctx: &Ctx, a: &ExplainArgs) -> Result<()> {
         ctx.t("label.rate"),
         out.rate * 100.0,
         ctx.t("col.role"),
-        out.role,
+        config.role_label(out.role, ctx.lang),
         ctx.t("label.channels"),
         out.channels.join(", ")
     );
