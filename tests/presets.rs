@@ -76,8 +76,8 @@ fn every_preset_loads_and_walks_each_category_from_import_to_a_record() {
                         "2026-11-30",
                     ],
                 )
-                    .ok()
-                    .json();
+                .ok()
+                .json();
                 (key, v)
             })
             .collect();
@@ -179,7 +179,17 @@ fn delivery_task(env: &Env, config: &std::path::Path) -> String {
         "d.csv",
         HEADER_EN,
         &[row(
-            "SH-1", "delivery", "", "平原", "某工地", "13912340001", "", "", "散装", "", "2026-12-02 15:00",
+            "SH-1",
+            "delivery",
+            "",
+            "平原",
+            "某工地",
+            "13912340001",
+            "",
+            "",
+            "散装",
+            "",
+            "2026-12-02 15:00",
             ("", ""),
         )],
     );
@@ -217,8 +227,7 @@ fn a_delivered_quantity_that_was_not_received_escalates_at_once_to_the_general_m
     .ok()
     .json();
     assert_eq!(
-        done["discrepancies"][0],
-        "发货数量 30 吨 ≠ 收货数量 28.5 吨",
+        done["discrepancies"][0], "发货数量 30 吨 ≠ 收货数量 28.5 吨",
         "{done:#}"
     );
     let escalations = with_config(&env, &config, &["escalations", "--json"])
@@ -256,10 +265,18 @@ fn a_record_without_a_required_item_or_with_a_wrong_answer_is_refused_and_stores
         "quality: delivery does not ask this",
         "received_qty: 收货数量 is required",
     ] {
-        assert!(out.stderr.contains(needle), "{needle} not in {}", out.stderr);
+        assert!(
+            out.stderr.contains(needle),
+            "{needle} not in {}",
+            out.stderr
+        );
     }
     let due = with_config(&env, &config, &["due", "--json"]).ok().json();
-    assert_eq!(due.as_array().unwrap().len(), 1, "the task is still pending");
+    assert_eq!(
+        due.as_array().unwrap().len(),
+        1,
+        "the task is still pending"
+    );
 }
 
 #[test]
@@ -298,7 +315,17 @@ kind = "score"
         "i.csv",
         HEADER_EN,
         &[row(
-            "IN-1", "巡检回访", "", "翠苑", "王五", "13912340002", "3栋", "工程部", "电梯", "", "2026-12-02 09:00",
+            "IN-1",
+            "巡检回访",
+            "",
+            "翠苑",
+            "王五",
+            "13912340002",
+            "3栋",
+            "工程部",
+            "电梯",
+            "",
+            "2026-12-02 09:00",
             ("", ""),
         )],
     );
@@ -312,8 +339,17 @@ kind = "score"
         &env,
         &config,
         &[
-            "record", &id, "--outcome", "satisfied", "--channel", "phone", "--answer",
-            "devices_ok=否", "--answer", "rating=3", "--json",
+            "record",
+            &id,
+            "--outcome",
+            "satisfied",
+            "--channel",
+            "phone",
+            "--answer",
+            "devices_ok=否",
+            "--answer",
+            "rating=3",
+            "--json",
         ],
     )
     .ok()
@@ -324,7 +360,10 @@ kind = "score"
         .ok()
         .json();
     let text = shown.to_string();
-    assert!(text.contains("\"devices_ok\":\"no\"") && text.contains("\"rating\":\"3\""), "{text}");
+    assert!(
+        text.contains("\"devices_ok\":\"no\"") && text.contains("\"rating\":\"3\""),
+        "{text}"
+    );
     // A typo in a user's item is named by file, line and key.
     let bad = env.write(
         "bad.toml",
@@ -333,7 +372,8 @@ kind = "score"
     let out = with_config(&env, &bad, &["rules", "check"]);
     out.bad_input();
     assert!(
-        out.stderr.contains("bad.toml:13: categories.inspection.items[0].choices"),
+        out.stderr
+            .contains("bad.toml:13: categories.inspection.items[0].choices"),
         "{}",
         out.stderr
     );

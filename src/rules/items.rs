@@ -47,6 +47,12 @@ pub fn builtin_kind(key: &str) -> Option<ItemKind> {
     BUILTIN.iter().find(|b| b.0 == key).map(|b| b.1)
 }
 
+/// True when `item` is a built-in one under its regulation label (the form has a short word
+/// for each of those).
+pub fn is_builtin_as_is(item: &ItemRule) -> bool {
+    BUILTIN.iter().any(|b| b.0 == item.key && b.2 == item.label)
+}
+
 /// The items a category asks when it names none: the property regulations' own.
 pub fn default_items() -> Vec<ItemRule> {
     BUILTIN

@@ -11,8 +11,8 @@ mod window;
 pub use calendar::{Calendar, DayKind, WorkingDays};
 pub use hours::{ContactHours, Spacing, Span};
 pub use items::{
-    ItemRule, answer, builtin_kind, check_items, default_items, discrepancies, normalize,
-    set_answer,
+    ItemRule, answer, builtin_kind, check_items, default_items, discrepancies, is_builtin_as_is,
+    normalize, set_answer,
 };
 pub use offset::{Offset, OffsetUnit, Resolved};
 pub use sampling::{Cohort, CohortCount, Selection, choose, stable_hash};

@@ -143,6 +143,14 @@ pub fn route(state: &State, keymap: &Keymap, e: &KeyEvent) -> Option<Action> {
                 return Some(Action::Choose(d as u8));
             }
         }
+        // ← → step through the options of a pick (an outcome, a score, a choice).
+        if !on_text && key.mods.is_empty() {
+            match key.code {
+                KeyCode::Left => return Some(Action::Left),
+                KeyCode::Right => return Some(Action::Right),
+                _ => {}
+            }
+        }
         if on_text
             && let Some(a) = text_action(key.code, None).filter(|_| key.mods.is_empty())
             && !matches!(key.code, KeyCode::Up | KeyCode::Down)

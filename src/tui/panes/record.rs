@@ -277,9 +277,10 @@ fn field_label(state: &State, form: &Form, field: Field) -> String {
         Field::Signed => "form.signed",
         Field::Item(i) => {
             let item = &form.items[i];
-            return match crate::rules::builtin_kind(&item.key) {
-                Some(_) => state.t(&format!("form.{}", item.key)).to_string(),
-                None => sanitize(item.label(state.lang)),
+            return if crate::rules::is_builtin_as_is(item) {
+                state.t(&format!("form.{}", item.key)).to_string()
+            } else {
+                sanitize(item.label(state.lang))
             };
         }
     };
