@@ -4,6 +4,7 @@
 pub mod calendar;
 mod hours;
 mod offset;
+pub mod quarter;
 mod sampling;
 mod window;
 
