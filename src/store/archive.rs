@@ -369,9 +369,11 @@ fn sync_file(path: &Path) -> Result<()> {
 
 impl Store {
     /// What an archive before `before` would move, without moving anything.
+    /// A deferred transaction: it only reads the database (the selection goes to temp tables),
+    /// so a dry run takes no write lock and works on a read-only file.
     pub fn archive_plan(&mut self, before: NaiveDate) -> Result<ArchivePlan> {
-        let tx = self.write()?;
-        let plan = select(&tx.tx, before)?;
+        let tx = self.conn.transaction()?;
+        let plan = select(&tx, before)?;
         drop(tx);
         Ok(plan)
     }
