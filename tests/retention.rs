@@ -311,6 +311,20 @@ fn an_archive_round_trips_and_both_audit_logs_verify() {
     assert_eq!(shown["tasks"][0]["state"], "done", "{shown}");
     env.run(&["--db", arch.to_str().unwrap(), "due", "--json"])
         .ok();
+    // An archive is read, not written.
+    let f = env.write_csv(
+        "late.csv",
+        HEADER_EN,
+        &[complaint("LATE-1", "2026-12-01 10:00", "13900000008")],
+    );
+    let r = env.run(&[
+        "--db",
+        arch.to_str().unwrap(),
+        "import",
+        f.to_str().unwrap(),
+    ]);
+    r.bad_input();
+    assert!(r.stderr.contains("is an archive"), "{}", r.stderr);
     // What moved is gone from the live database; the open chain and today's work stay.
     env.run(&["event", "show", "OLD-2"]).bad_input();
     env.show("OLD-OPEN");

@@ -186,11 +186,21 @@ impl Command {
     }
 }
 
-/// Closes every quarter whose 10th has passed, before a writing command runs. A failure here
-/// is not the command's: it is logged, and the command goes on (and meets the same problem).
-fn auto_close(ctx: &Ctx) {
-    let closed = ctx.open_store().and_then(|mut store| {
-        let tx = store.write()?;
+/// Before a writing command: refuses to write into an archive file, and closes every quarter
+/// whose 10th has passed. A failure of the close is not the command's: it is logged, and the
+/// command goes on (and meets the same problem, if it is the database's).
+fn before_write(ctx: &Ctx) -> Result<()> {
+    let Ok(mut store) = ctx.open_store() else {
+        return Ok(());
+    };
+    if let Ok(Some((before, source))) = store.archive_info() {
+        return Err(crate::error::BadInput::new(format!(
+            "{} is an archive (the finished call-backs before {before} of {source}): it is read, not written; use the live database",
+            store.path().display()
+        ))
+        .into());
+    }
+    let closed = store.write().and_then(|tx| {
         let c = crate::workflow::quarter::auto_close(&tx, ctx.clock.today(), ctx.clock.now())?;
         tx.commit()?;
         Ok(c)
@@ -200,6 +210,7 @@ fn auto_close(ctx: &Ctx) {
         Ok(None) => {}
         Err(e) => tracing::warn!("quarters not closed: {e}"),
     }
+    Ok(())
 }
 
 /// What every command works with.
@@ -254,7 +265,7 @@ impl Ctx {
 pub fn run(cli: &Cli, command: &Command) -> Result<()> {
     let ctx = Ctx::new(cli)?;
     if command.writes() {
-        auto_close(&ctx);
+        before_write(&ctx)?;
     }
     match command {
         Command::Import(a) => import::run(&ctx, a),
