@@ -176,6 +176,7 @@ fn history(env: &Env) -> (String, String) {
             complaint("OLD-1", "2024-03-01 09:00", "13900000001"),
             complaint("OLD-2", "2024-03-01 09:30", "13900000002"),
             complaint("OLD-OPEN", "2024-03-01 09:40", "13900000003"),
+            complaint("OLD-ESC", "2024-03-01 09:50", "13900000004"),
         ],
     );
     let t1 = task_of(env, "OLD-1");
@@ -211,6 +212,18 @@ fn history(env: &Env) -> (String, String) {
             "--json",
         ],
     ));
+    // Unsatisfied, handled, called back satisfied: a closed escalation, whose chain moves.
+    let t4 = task_of(env, "OLD-ESC");
+    let r4 = json(&env.run_at("2024-03-02 10:30", &record_args(&t4, "unsatisfied")));
+    let esc = r4["escalation_id"].to_string();
+    env.run_at(
+        "2024-03-03 10:00",
+        &["escalation", "handle", &esc, "--measures", "更换防水层"],
+    )
+    .ok();
+    let recall = env.show("OLD-ESC")["tasks"][1]["task_id"].to_string();
+    let closed = json(&env.run_at("2024-03-04 10:00", &record_args(&recall, "satisfied")));
+    assert_eq!(closed["escalation"]["state"], "closed", "{closed}");
     // Unsatisfied: an escalation opens and is never closed, so OLD-OPEN's chain stays.
     let r3 = json(&env.run_at("2024-03-02 11:00", &record_args(&t3, "unsatisfied")));
     assert!(r3["escalation_id"].is_i64(), "{r3}");
@@ -248,11 +261,17 @@ fn an_archive_round_trips_and_both_audit_logs_verify() {
             .as_i64()
             .unwrap()
     };
-    assert_eq!(planned("events"), 2, "{dry}");
+    assert_eq!(planned("events"), 3, "{dry}");
+    assert_eq!(planned("tasks"), 4, "OLD-ESC's re-call-back moves with it");
     assert_eq!(planned("attempts"), 1);
     assert_eq!(planned("reviews"), 1);
     assert_eq!(planned("record_corrections"), 1);
-    assert_eq!(planned("escalations"), 0, "the open escalation stays");
+    assert_eq!(
+        planned("escalations"),
+        1,
+        "the closed one moves, the open one stays"
+    );
+    assert!(planned("escalation_steps") >= 3, "{dry}");
     assert_eq!(dry["plan"]["events_kept"], 1);
 
     let done = json(&env.run(&[
@@ -276,7 +295,8 @@ fn an_archive_round_trips_and_both_audit_logs_verify() {
             before[t]
         );
     }
-    assert_eq!(archived["events"], 2);
+    assert_eq!(archived["events"], 3);
+    assert_eq!(archived["escalations"], 1);
     assert_eq!(archived["reviews"], 1);
     // The audit log: the old prefix moved; the live log gained the archive's own entry.
     assert!(archived["audit"] > 0);
@@ -329,6 +349,14 @@ fn an_archive_round_trips_and_both_audit_logs_verify() {
     env.run(&["event", "show", "OLD-2"]).bad_input();
     env.show("OLD-OPEN");
     env.show("NEW-1");
+    let chain = json(&env.run(&[
+        "--db",
+        arch.to_str().unwrap(),
+        "escalations",
+        "--all",
+        "--json",
+    ]));
+    assert_eq!(chain[0]["state"], "closed", "{chain}");
     let esc = json(&env.run(&["escalations", "--json"]));
     assert_eq!(esc.as_array().unwrap().len(), 1, "{esc}");
 
