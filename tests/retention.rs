@@ -378,6 +378,15 @@ fn an_archive_round_trips_and_both_audit_logs_verify() {
         assert!(c.execute(sql, []).is_err(), "{sql} must be refused");
     }
     drop(c);
+    // Nor may huifang's own connections, outside an archive's transaction.
+    {
+        use huifang::store::Reads;
+        let store = huifang::store::Store::open(&env.db()).unwrap();
+        let e = store.conn().execute("DELETE FROM records", []).unwrap_err();
+        assert!(e.to_string().contains("never deleted"), "{e}");
+        let e = store.conn().execute("DELETE FROM audit", []).unwrap_err();
+        assert!(e.to_string().contains("append-only"), "{e}");
+    }
     assert_eq!(counts(&env.db()), live);
 }
 
@@ -634,6 +643,16 @@ fn restore_round_trips_keeps_a_safety_copy_and_refuses_what_is_not_a_huifang_bac
     assert!(r.stderr.contains("no `events` table"), "{}", r.stderr);
     env.run(&["restore", env.path("missing.db").to_str().unwrap()])
         .bad_input();
+    // A backup from a newer huifang (a schema version ahead of this one's).
+    let newer = env.path("newer.db");
+    std::fs::copy(&backup, &newer).unwrap();
+    Connection::open(&newer)
+        .unwrap()
+        .pragma_update(None, "user_version", 99)
+        .unwrap();
+    let r = env.run(&["restore", newer.to_str().unwrap()]);
+    r.bad_input();
+    assert!(r.stderr.contains("newer huifang"), "{}", r.stderr);
     // Refused while someone has the database open.
     let holder = huifang::store::Store::open(&env.db()).unwrap();
     let r = env.run(&["restore", backup.to_str().unwrap()]);
