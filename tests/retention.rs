@@ -274,14 +274,16 @@ fn an_archive_round_trips_and_both_audit_logs_verify() {
     assert!(planned("escalation_steps") >= 3, "{dry}");
     assert_eq!(dry["plan"]["events_kept"], 1);
 
-    let done = json(&env.run(&[
+    let run = env.run(&[
         "archive",
         "--before",
         "2024-06-01",
         "--out",
         arch.to_str().unwrap(),
         "--json",
-    ]));
+    ]);
+    assert_eq!(run.stderr, "", "no progress when piped");
+    let done = json(&run);
     assert_eq!(done["live_audit_ok"], true, "{done}");
     let live = counts(&env.db());
     let archived = counts(&arch);
@@ -565,6 +567,7 @@ fn a_backup_taken_while_another_process_writes_is_one_consistent_snapshot() {
         let file = env.path(&format!("backup-{i}.db"));
         let out = env.run(&["backup", file.to_str().unwrap(), "--json"]);
         out.ok();
+        assert_eq!(out.stderr, "", "no progress when piped");
         taken.push(file);
     }
     stop.store(true, std::sync::atomic::Ordering::SeqCst);
