@@ -180,7 +180,7 @@ impl Command {
             Command::Staff(c) => !matches!(c, staff::StaffCommand::List { .. }),
             Command::Plan(a) => !a.dry_run,
             Command::Rules(rules::RulesCommand::Reapply(a)) => !a.dry_run,
-            Command::Archive(_) => true,
+            Command::Archive(_) | Command::CloseQuarter(_) => true,
             _ => false,
         }
     }
