@@ -678,3 +678,78 @@ fn restore_round_trips_keeps_a_safety_copy_and_refuses_what_is_not_a_huifang_bac
     // The restored database is in use as before.
     json(&env.run(&record_args(&t, "satisfied")));
 }
+
+#[test]
+fn an_archive_killed_at_any_moment_leaves_the_live_database_whole() {
+    let env = Env::new();
+    env.run(&["demo", "--events", "3000", "--months", "36", "--seed", "5"])
+        .ok();
+    let before = counts(&env.db());
+    // An undisturbed run on a copy gives the time to spread the kills over, and what "done" is.
+    let probe = env.path("probe.db");
+    std::fs::copy(env.db(), &probe).unwrap();
+    let t0 = std::time::Instant::now();
+    let out = env.path("probe-archive.db");
+    env.run(&[
+        "--db",
+        probe.to_str().unwrap(),
+        "archive",
+        "--before",
+        "2024-12-01",
+        "--out",
+        out.to_str().unwrap(),
+    ])
+    .ok();
+    let full = t0.elapsed();
+    let after = counts(&probe);
+    assert!(
+        after["events"] < before["events"],
+        "the probe moved something"
+    );
+    let mut killed = 0;
+    for i in 0..6u32 {
+        let arch = env.path(&format!("k{i}.db"));
+        let mut child = env
+            .cmd()
+            .args([
+                "archive",
+                "--before",
+                "2024-12-01",
+                "--out",
+                arch.to_str().unwrap(),
+            ])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(full.mul_f64(f64::from(i) / 6.0));
+        if child.try_wait().unwrap().is_none() {
+            child.kill().unwrap();
+            killed += 1;
+        }
+        child.wait().unwrap();
+        let c = Connection::open(env.db()).unwrap();
+        let ok: String = c
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(ok, "ok");
+        drop(c);
+        env.run(&["audit", "verify"]).ok();
+        let now = counts(&env.db());
+        let chains = |m: &BTreeMap<&str, i64>| (m["events"], m["tasks"], m["records"]);
+        if chains(&now) == chains(&before) {
+            // Nothing removed: an archive file, if one got into place, is a whole copy.
+            if arch.exists() {
+                env.run(&["--db", arch.to_str().unwrap(), "audit", "verify"])
+                    .ok();
+                assert_eq!(counts(&arch)["events"], before["events"] - after["events"]);
+            }
+        } else {
+            // Removed: all of it, and the archive holds it.
+            assert_eq!(chains(&now), chains(&after));
+            assert_eq!(counts(&arch)["events"] + now["events"], before["events"]);
+            break;
+        }
+    }
+    eprintln!("archive kill test: {killed} run(s) killed mid-way, undisturbed run {full:?}");
+}
