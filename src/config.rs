@@ -79,6 +79,8 @@ pub struct Config {
     /// Mapping profiles for `import --profile NAME`: `[profiles.NAME]`, in the shape of
     /// `assets/profiles/*.toml`.
     pub profiles: BTreeMap<String, crate::import::ProfileSpec>,
+    /// How long records stay in the live database before `huifang archive` may move them.
+    pub retention: RetentionRule,
     /// Built from `holidays` when the config is loaded and checked.
     #[serde(skip)]
     calendar: Calendar,
@@ -236,6 +238,28 @@ impl Default for PeriodicRule {
                 amount: 7,
                 unit: crate::rules::OffsetUnit::Days,
             },
+        }
+    }
+}
+
+/// The regulation's retention: records are kept two years (保存两年).
+pub const REGULATION_MONTHS: u32 = 24;
+
+/// `[retention]`: records younger than `months` are never archived out of the live database.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RetentionRule {
+    /// At least 24 (the regulation's two years) unless `allow_below_regulation`.
+    pub months: u32,
+    /// Lets `months` go below 24: a deliberate choice the config must state.
+    pub allow_below_regulation: bool,
+}
+
+impl Default for RetentionRule {
+    fn default() -> Self {
+        Self {
+            months: REGULATION_MONTHS,
+            allow_below_regulation: false,
         }
     }
 }
@@ -566,6 +590,21 @@ impl Config {
             problem(
                 &["ui", "language"],
                 format!("`{l}` is not a language: expected \"zh\" or \"en\""),
+            );
+        }
+        let r = &self.retention;
+        if r.months == 0 {
+            problem(
+                &["retention", "months"],
+                "0 is not a retention: expected a number of months, 24 or more".into(),
+            );
+        } else if r.months < REGULATION_MONTHS && !r.allow_below_regulation {
+            problem(
+                &["retention", "months"],
+                format!(
+                    "{} months is below the regulation's {REGULATION_MONTHS} (records are kept two years, 保存两年): expected {REGULATION_MONTHS} or more, or set `allow_below_regulation = true` in [retention] to keep them shorter on purpose",
+                    r.months
+                ),
             );
         }
         let p = &self.periodic;

@@ -25,6 +25,9 @@ fn main() -> ExitCode {
                     eprintln!("{}", huifang::text::one_line(p));
                 }
                 ExitCode::from(2)
+            } else if let Some(why) = huifang::store::refusal(&e) {
+                eprintln!("huifang: {}", huifang::text::one_line(&why));
+                ExitCode::from(2)
             } else {
                 if let Some(what) = huifang::store::explain(&e) {
                     eprintln!("huifang: {what}");

@@ -1,8 +1,11 @@
 //! The command line: clap definitions, and one small function per subcommand over the core.
 
+mod archive;
 mod audit;
+mod backup;
 mod calendar;
 mod callback;
+mod close_quarter;
 mod correct;
 mod demo;
 mod doctor;
@@ -139,6 +142,75 @@ pub enum Command {
         after_help = "Examples:\n  huifang doctor\n  huifang --db /srv/huifang/huifang.db doctor --json"
     )]
     Doctor(doctor::DoctorArgs),
+    /// Close a quarter (结账) before its 10th: nothing can be dated in it afterwards.
+    #[command(
+        name = "close-quarter",
+        after_help = "Examples:\n  huifang close-quarter                      the quarter that ended last\n  huifang close-quarter --quarter 2026-Q3 --as 李主管\n\nA quarter closes by itself on the 10th of the month after it ends; this closes it earlier.\nA close covers every quarter before it too. Afterwards nothing (attempt, record, review,\ncorrection, escalation step) can be dated inside it; a record of it is corrected with a new\nentry dated today (huifang correct). A supervisor's task once staff are defined."
+    )]
+    CloseQuarter(close_quarter::CloseQuarterArgs),
+    /// Move finished call-back chains older than a date into an archive file, then remove them.
+    #[command(
+        after_help = "Examples:\n  huifang archive --before 2024-10-01 --dry-run\n  huifang archive --before 2024-10-01 --out 回访档案-2024Q3.db\n  huifang --db 回访档案-2024Q3.db event show TS-2024-118     (the archive is a huifang database)\n\nOnly whole chains move: an event with every task finished, every escalation closed, and all of\nit dated before the date. The audit entries before it move too; the live log keeps an anchor\nso `huifang audit verify` passes on both files. The archive is checked (integrity, row counts,\na content digest, its audit chain) before anything is removed. A date that would move records\nyounger than [retention] months (24) is refused, and so is one in a quarter not closed yet."
+    )]
+    Archive(archive::ArchiveArgs),
+    /// A consistent copy of the live database (SQLite online backup), while others keep working.
+    #[command(
+        after_help = "Examples:\n  huifang backup /backup/huifang-$(date +%F).db\n  huifang --db /srv/huifang/huifang.db backup /mnt/usb/huifang.db --json\n\nThe copy is one snapshot of the database, written beside its target, checked (integrity_check),\nthen renamed into place."
+    )]
+    Backup(backup::BackupArgs),
+    /// Put a backup in place of the database, after checking it; keeps a copy of the old one.
+    #[command(
+        after_help = "Examples:\n  huifang restore /backup/huifang-2026-12-01.db\n  huifang --db /srv/huifang/huifang.db restore /mnt/usb/huifang.db\n\nRefused when the file is not a sound huifang database (integrity_check, its tables, a schema\nversion this huifang knows), when it is an archive, and while a TUI or another command has the\ndatabase open: close them first. The old database is kept as DB.before-restore-TIMESTAMP."
+    )]
+    Restore(backup::RestoreArgs),
+}
+
+impl Command {
+    /// Whether the command writes to the database: those close the quarters whose 10th has
+    /// passed before they run (reading commands never write, so they work on read-only files).
+    fn writes(&self) -> bool {
+        match self {
+            Command::Import(a) => !a.dry_run && !a.inspect,
+            Command::Event(c) => matches!(c, event::EventCommand::Add(_)),
+            Command::Attempt(_) | Command::Record(_) | Command::Correct(_) | Command::Demo(_) => {
+                true
+            }
+            Command::Escalation(c) => !matches!(c, escalations::EscalationCommand::Show { .. }),
+            Command::Review(a) => a.record.is_some(),
+            Command::Staff(c) => !matches!(c, staff::StaffCommand::List { .. }),
+            Command::Plan(a) => !a.dry_run,
+            Command::Rules(rules::RulesCommand::Reapply(a)) => !a.dry_run,
+            Command::Archive(_) | Command::CloseQuarter(_) => true,
+            _ => false,
+        }
+    }
+}
+
+/// Before a writing command: refuses to write into an archive file, and closes every quarter
+/// whose 10th has passed. A failure of the close is not the command's: it is logged, and the
+/// command goes on (and meets the same problem, if it is the database's).
+fn before_write(ctx: &Ctx) -> Result<()> {
+    let Ok(mut store) = ctx.open_store() else {
+        return Ok(());
+    };
+    if let Ok(Some((before, source))) = store.archive_info() {
+        return Err(crate::error::BadInput::new(format!(
+            "{} is an archive (the finished call-backs before {before} of {source}): it is read, not written; use the live database",
+            store.path().display()
+        ))
+        .into());
+    }
+    let closed = store.write().and_then(|tx| {
+        let c = crate::workflow::quarter::auto_close(&tx, ctx.clock.today(), ctx.clock.now())?;
+        tx.commit()?;
+        Ok(c)
+    });
+    match closed {
+        Ok(Some(c)) => tracing::info!(quarter = %c.quarter, "quarter closed automatically"),
+        Ok(None) => {}
+        Err(e) => tracing::warn!("quarters not closed: {e}"),
+    }
+    Ok(())
 }
 
 /// What every command works with.
@@ -192,6 +264,9 @@ impl Ctx {
 /// Runs a subcommand.
 pub fn run(cli: &Cli, command: &Command) -> Result<()> {
     let ctx = Ctx::new(cli)?;
+    if command.writes() {
+        before_write(&ctx)?;
+    }
     match command {
         Command::Import(a) => import::run(&ctx, a),
         Command::Event(c) => event::run(&ctx, c),
@@ -210,6 +285,10 @@ pub fn run(cli: &Cli, command: &Command) -> Result<()> {
         Command::Calendar(a) => calendar::run(&ctx, a),
         Command::Demo(a) => demo::run(&ctx, a),
         Command::Doctor(a) => doctor::run(&ctx, a),
+        Command::CloseQuarter(a) => close_quarter::run(&ctx, a),
+        Command::Archive(a) => archive::run(&ctx, a),
+        Command::Backup(a) => backup::backup(&ctx, a),
+        Command::Restore(a) => backup::restore(&ctx, a),
     }
 }
 

@@ -5,6 +5,7 @@ pub mod calendar;
 mod hours;
 mod items;
 mod offset;
+pub mod quarter;
 mod sampling;
 mod window;
 

@@ -4,10 +4,13 @@
 //! WAL mode, foreign keys on, a busy timeout, and `BEGIN IMMEDIATE` for every writing
 //! transaction (a deferred read-then-write transaction would get SQLITE_BUSY at once).
 
+mod archive;
 mod audit;
+mod backup;
 mod escalations;
 mod events;
 mod plan;
+mod quarters;
 mod records;
 mod reviews;
 mod schema;
@@ -15,6 +18,8 @@ mod staff;
 mod tasks;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use chrono::{NaiveDate, NaiveDateTime};
@@ -26,12 +31,15 @@ use crate::domain::{
 };
 use crate::rules::{Cohort, CohortCount};
 
+pub use archive::{ArchiveDone, ArchivePlan, TableCount};
 pub use audit::{AuditEntry, GENESIS, Verification, os_user};
+pub use backup::{BackupDone, DbCheck, Restored, check_database, restore};
 pub use escalations::{
     EscalationFilter, EscalationInsert, EscalationStep, EscalationView, StepInsert,
 };
 pub use events::{EventInsert, RateRow};
 pub use plan::StaleCustomer;
+pub use quarters::QuarterClose;
 pub use records::AttemptInsert;
 pub use reviews::{Correction, Review, ReviewItem};
 pub use tasks::{DueItem, DueQuery, OpenTask, TaskInsert};
@@ -42,6 +50,9 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// What `huifang_archiving()` answers on this connection: true only inside an archive's
+    /// transaction, so the triggers let it (and nothing else) delete history.
+    archiving: Arc<AtomicBool>,
 }
 
 /// A writing transaction (`BEGIN IMMEDIATE`). Dropped without `commit`, it rolls back.
@@ -198,6 +209,14 @@ pub trait Reads {
     fn audit_entries(&self, since: Option<NaiveDateTime>) -> Result<Vec<AuditEntry>> {
         audit::list(self.conn(), since)
     }
+    /// The latest quarter close (it covers every quarter before it too).
+    fn latest_close(&self) -> Result<Option<QuarterClose>> {
+        quarters::latest(self.conn())
+    }
+    /// Records saved in `[from, to)` that no supervisor has reviewed yet.
+    fn unreviewed_between(&self, from: NaiveDate, to: NaiveDate) -> Result<u64> {
+        quarters::unreviewed_between(self.conn(), from, to)
+    }
     /// Checks the audit log's hash chain.
     fn verify_audit(&self) -> Result<Verification> {
         audit::verify(self.conn())
@@ -239,9 +258,12 @@ impl Store {
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .wrap_err_with(|| format!("cannot open the database {}", path.display()))?;
+        let archiving = Arc::new(AtomicBool::new(false));
+        register_archiving(&conn, &archiving)?;
         let mut store = Self {
             conn,
             path: path.to_path_buf(),
+            archiving,
         };
         store
             .prepare()
@@ -340,6 +362,35 @@ impl Tx<'_> {
     }
 }
 
+/// Registers `huifang_archiving()`, which the delete triggers of schema V6 ask.
+fn register_archiving(conn: &Connection, flag: &Arc<AtomicBool>) -> Result<()> {
+    use rusqlite::functions::FunctionFlags;
+    let flag = Arc::clone(flag);
+    conn.create_scalar_function(
+        "huifang_archiving",
+        0,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_INNOCUOUS,
+        move |_| Ok(flag.load(Ordering::SeqCst)),
+    )?;
+    Ok(())
+}
+
+/// Sets the archiving flag while it lives; dropping it (commit, error or panic) clears it.
+pub(crate) struct ArchivingGuard(Arc<AtomicBool>);
+
+impl ArchivingGuard {
+    pub(crate) fn on(flag: &Arc<AtomicBool>) -> Self {
+        flag.store(true, Ordering::SeqCst);
+        Self(Arc::clone(flag))
+    }
+}
+
+impl Drop for ArchivingGuard {
+    fn drop(&mut self) {
+        self.0.store(false, Ordering::SeqCst);
+    }
+}
+
 /// A failure of `prepare`, and whether it is worth another try.
 struct PrepareError {
     retry: bool,
@@ -393,6 +444,18 @@ pub fn explain(e: &color_eyre::eyre::Report) -> Option<String> {
         C::DatabaseCorrupt | C::NotADatabase => "the database file is damaged or is not a huifang database: run `huifang doctor`, and restore it from a backup".to_string(),
         _ => return None,
     })
+}
+
+/// The message of a schema trigger that refused a write the user can do otherwise (a date in a
+/// closed quarter): such a refusal is bad input (exit 2), not a failure.
+pub fn refusal(e: &color_eyre::eyre::Report) -> Option<String> {
+    e.chain()
+        .find_map(|c| match c.downcast_ref::<rusqlite::Error>()? {
+            rusqlite::Error::SqliteFailure(_, Some(msg)) if msg.starts_with("closed quarter:") => {
+                Some(msg.clone())
+            }
+            _ => None,
+        })
 }
 
 /// Creates an empty file readable and writable by its owner only.

@@ -6,6 +6,7 @@ pub mod action;
 pub mod app;
 pub mod keymap;
 pub mod panes;
+pub mod retention;
 pub mod state;
 pub mod theme;
 pub mod update;
@@ -50,7 +51,9 @@ pub fn build(ctx: &Ctx) -> Result<app::App> {
         .iter()
         .map(|(k, r)| (k.clone(), r.name.clone()))
         .collect();
-    app::App::new(store, ctx.config.clone(), keymap, ctx.clock.clone(), state)
+    let mut app = app::App::new(store, ctx.config.clone(), keymap, ctx.clock.clone(), state)?;
+    retention::at_start(&mut app);
+    Ok(app)
 }
 
 /// Opens the TUI on the default (or `--db`) database.

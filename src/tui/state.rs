@@ -353,6 +353,8 @@ pub struct State {
     pub page: usize,
     /// Category key → Chinese name, from the rules.
     pub category_names: std::collections::BTreeMap<String, String>,
+    /// A quarter close a supervisor should see to (see tui/retention.rs).
+    pub close_due: Option<crate::workflow::quarter::CloseDue>,
 }
 
 impl State {
@@ -389,6 +391,7 @@ impl State {
             quit: false,
             page: 10,
             category_names: Default::default(),
+            close_due: None,
         }
     }
 

@@ -162,6 +162,7 @@ pub fn attempt(
     operator: &str,
     now: NaiveDateTime,
 ) -> Result<AttemptDone> {
+    super::quarter::ensure_open(tx, now, "an attempt")?;
     let (task, event, rule) = workable(tx, config, id, operator, now)?;
     check_channel(rule, t.channel)?;
     check_hours(config, &event.event.category, t.channel, now, t.force)?;
@@ -277,6 +278,7 @@ pub fn record(
     now: NaiveDateTime,
     force: bool,
 ) -> Result<RecordDone> {
+    super::quarter::ensure_open(tx, now, "a record")?;
     let (task, event, rule) = workable(tx, config, id, operator, now)?;
     check_channel(rule, rec.channel)?;
     let rec = &crate::rules::normalize(&event.event.category, rule, rec).map_err(BadInput::many)?;

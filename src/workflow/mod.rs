@@ -8,7 +8,9 @@ mod contact;
 pub mod escalation;
 mod intake;
 pub mod plan;
+pub mod quarter;
 mod reapply;
+pub mod retention;
 pub mod review;
 pub mod roles;
 
