@@ -5,6 +5,7 @@ pub mod calendar;
 mod hours;
 mod items;
 mod offset;
+mod quota;
 mod sampling;
 mod window;
 
@@ -15,6 +16,7 @@ pub use items::{
     normalize, set_answer,
 };
 pub use offset::{Offset, OffsetUnit, Resolved};
+pub use quota::{QuotaRule, QuotaScope, scope_key};
 pub use sampling::{Cohort, CohortCount, Selection, choose, stable_hash};
 pub use window::{Window, windows_for};
 

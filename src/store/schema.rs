@@ -224,7 +224,7 @@ END;
 "#;
 
 /// Answers to a category's own evaluation items (评价项目), beside the four built-in columns of
-/// `records`; as immutable as the record they belong to.
+/// `records`; as immutable as the record they belong to. And the channel a task is planned for.
 const V_ITEMS: &str = r#"
 CREATE TABLE record_answers (
     record_id INTEGER NOT NULL REFERENCES records(id),
@@ -236,4 +236,6 @@ CREATE TRIGGER record_answers_never_updated BEFORE UPDATE ON record_answers
 BEGIN
     SELECT RAISE(ABORT, 'records are never edited in place: add a correction (huifang correct)');
 END;
+-- The channel a call-back is planned for (a quota's visit); NULL: the category's usual one.
+ALTER TABLE tasks ADD COLUMN channel TEXT;
 "#;

@@ -8,6 +8,7 @@ mod contact;
 pub mod escalation;
 mod intake;
 pub mod plan;
+pub mod quota;
 mod reapply;
 pub mod review;
 pub mod roles;
