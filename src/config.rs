@@ -303,6 +303,9 @@ pub struct CategoryRule {
     /// Who a discrepancy goes to at once (发现数量或品种有出入时，即时向总经理汇报), over
     /// `[escalation] role`.
     pub discrepancy_role: Option<String>,
+    /// "At least N call-backs a month" (回访频次每月不少于3次), per site or customer, by channel:
+    /// `huifang plan` adds call-backs to fill them, `huifang rates` shows the attainment.
+    pub quotas: Vec<crate::rules::QuotaRule>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -683,6 +686,12 @@ impl Config {
             }
             if c.max_attempts == 0 {
                 problem(&at("max_attempts"), "must be at least 1".into());
+            }
+            for (n, q) in c.quotas.iter().enumerate() {
+                let n = format!("[{n}]");
+                for (field, why) in q.check(&c.channels, &known_role) {
+                    problem(&["categories", key.as_str(), "quotas", &n, field], why);
+                }
             }
             for (under, why) in crate::rules::check_items(c, &known_role) {
                 let mut path = vec!["categories", key.as_str()];

@@ -195,7 +195,14 @@ fn delivery_task(env: &Env, config: &std::path::Path) -> String {
     );
     with_config(env, config, &["import", csv.to_str().unwrap()]).ok();
     let due = with_config(env, config, &["due", "--json"]).ok().json();
-    due[0]["task_id"].to_string()
+    // The delivery's own next-day call (the visit quota adds a visit beside it).
+    let task = due
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["channel"] == "phone")
+        .expect("the delivery's call-back");
+    task["task_id"].to_string()
 }
 
 #[test]
@@ -272,11 +279,12 @@ fn a_record_without_a_required_item_or_with_a_wrong_answer_is_refused_and_stores
         );
     }
     let due = with_config(&env, &config, &["due", "--json"]).ok().json();
-    assert_eq!(
-        due.as_array().unwrap().len(),
-        1,
-        "the task is still pending"
-    );
+    let pending = due
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|t| t["task_id"].to_string().as_str() == task.as_str());
+    assert!(pending, "the task is still pending");
 }
 
 #[test]

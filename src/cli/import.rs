@@ -116,9 +116,18 @@ pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
         }
     }
     progress.finish();
+    let mut quota_added = Vec::new();
     if a.dry_run {
         drop(tx);
     } else {
+        // This month's quotas may now be short of call-backs the new events can fill.
+        quota_added = crate::workflow::quota::fill(
+            &tx,
+            &ctx.config,
+            ctx.clock.today(),
+            ctx.clock.now(),
+            &ctx.operator,
+        )?;
         let files: Vec<String> = a.files.iter().map(|f| f.display().to_string()).collect();
         tx.audit(
             ctx.clock.now(),
@@ -136,6 +145,7 @@ pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
             "report": report,
             "read": read,
             "filtered": filtered,
+            "quota_tasks": quota_added,
         }))
     } else {
         if a.dry_run || profile.is_some() || filtered > 0 {
@@ -157,6 +167,12 @@ pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
             println!("{line} {}", ctx.t("msg.dry_run"));
         } else {
             println!("{line}");
+        }
+        if !quota_added.is_empty() {
+            println!(
+                "{}",
+                fill(ctx.t("msg.quota_added"), &[("n", &quota_added.len())])
+            );
         }
         Ok(())
     }

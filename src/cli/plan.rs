@@ -24,16 +24,48 @@ pub fn run(ctx: &Ctx, a: &PlanArgs) -> Result<()> {
         None => ctx.clock.today(),
     };
     let mut store = ctx.open_store()?;
-    let report = if a.dry_run {
-        plan::preview(&store, &ctx.config, day)?
+    let (report, quota_added) = if a.dry_run {
+        (plan::preview(&store, &ctx.config, day)?, Vec::new())
     } else {
         let tx = store.write()?;
         let r = plan::run(&tx, &ctx.config, day, ctx.clock.now(), &ctx.operator)?;
+        let q =
+            crate::workflow::quota::fill(&tx, &ctx.config, day, ctx.clock.now(), &ctx.operator)?;
         tx.commit()?;
-        r
+        (r, q)
     };
     if a.json.json {
-        return print_json(&serde_json::json!({ "dry_run": a.dry_run, "plan": report }));
+        return print_json(&serde_json::json!({
+            "dry_run": a.dry_run,
+            "plan": report,
+            "quota_tasks": quota_added,
+        }));
+    }
+    if !quota_added.is_empty() {
+        println!(
+            "{}",
+            fill(ctx.t("msg.quota_added"), &[("n", &quota_added.len())])
+        );
+        let mut t = Table::new(
+            &[
+                "col.task",
+                "col.ref",
+                "col.category",
+                "col.quota_scope",
+                "col.window",
+            ]
+            .map(|k| ctx.t(k)),
+        );
+        for q in &quota_added {
+            t.row(vec![
+                q.task_id.to_string(),
+                q.event_ref.clone(),
+                q.category.clone(),
+                q.scope.clone(),
+                format!("{day} .. {}", q.due),
+            ]);
+        }
+        print!("{}", t.render());
     }
     if !report.enabled {
         println!("{}", ctx.t("msg.periodic_disabled"));

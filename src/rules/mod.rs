@@ -6,6 +6,7 @@ mod hours;
 mod items;
 mod offset;
 pub mod quarter;
+mod quota;
 mod sampling;
 mod window;
 
@@ -16,6 +17,7 @@ pub use items::{
     normalize, set_answer,
 };
 pub use offset::{Offset, OffsetUnit, Resolved};
+pub use quota::{QuotaRule, QuotaScope, scope_key};
 pub use sampling::{Cohort, CohortCount, Selection, choose, stable_hash};
 pub use window::{Window, windows_for};
 

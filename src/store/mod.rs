@@ -11,6 +11,7 @@ mod escalations;
 mod events;
 mod plan;
 mod quarters;
+mod quotas;
 mod records;
 mod reviews;
 mod schema;
@@ -40,6 +41,7 @@ pub use escalations::{
 pub use events::{EventInsert, RateRow};
 pub use plan::StaleCustomer;
 pub use quarters::QuarterClose;
+pub use quotas::QuotaEvent;
 pub use records::AttemptInsert;
 pub use reviews::{Correction, Review, ReviewItem};
 pub use tasks::{DueItem, DueQuery, OpenTask, TaskInsert};
@@ -144,6 +146,16 @@ pub trait Reads {
     /// `cutoff`: the periodic call-backs due. One grouped query.
     fn stale_customers(&self, cutoff: NaiveDate) -> Result<Vec<StaleCustomer>> {
         plan::stale_customers(self.conn(), cutoff)
+    }
+    /// The events of a category's month with what a quota through `channel` counts of each.
+    fn quota_events(
+        &self,
+        category: &str,
+        month: &str,
+        channel: Option<crate::domain::Channel>,
+        rule: &str,
+    ) -> Result<Vec<QuotaEvent>> {
+        quotas::quota_events(self.conn(), category, month, channel, rule)
     }
     /// Pending tasks (and their events) of events completed from `from` on, or all.
     fn pending_tasks(&self, from: Option<NaiveDate>) -> Result<Vec<(TaskId, EventId)>> {

@@ -393,7 +393,8 @@ END;
 "#;
 
 /// Answers to a category's own evaluation items (评价项目), beside the four built-in columns of
-/// `records`; as immutable as the record they belong to, and archived with it.
+/// `records`; as immutable as the record they belong to, and archived with it. And the channel a
+/// task is planned for.
 const V_ITEMS: &str = r#"
 CREATE TABLE record_answers (
     id        INTEGER PRIMARY KEY,
@@ -410,4 +411,6 @@ CREATE TRIGGER record_answers_only_archived BEFORE DELETE ON record_answers WHEN
 BEGIN
     SELECT RAISE(ABORT, 'the call-back history is never deleted: huifang archive moves old chains to an archive file');
 END;
+-- The channel a call-back is planned for (a quota's visit); NULL: the category's usual one.
+ALTER TABLE tasks ADD COLUMN channel TEXT;
 "#;

@@ -38,6 +38,24 @@ pub fn build(ctx: &Ctx) -> Result<app::App> {
             Err(e) => tracing::warn!("periodic call-backs not planned: {e}"),
         }
     }
+    if ctx.config.categories.values().any(|c| !c.quotas.is_empty()) {
+        // The call-backs this month's quotas still need; a failure is logged, not fatal.
+        let added = store.write().and_then(|tx| {
+            let r = crate::workflow::quota::fill(
+                &tx,
+                &ctx.config,
+                ctx.clock.today(),
+                ctx.clock.now(),
+                &ctx.operator,
+            )?;
+            tx.commit()?;
+            Ok(r.len())
+        });
+        match added {
+            Ok(n) => tracing::info!(added = n, "quota call-backs added"),
+            Err(e) => tracing::warn!("quota call-backs not added: {e}"),
+        }
+    }
     let keymap = keymap::Keymap::new(&ctx.config.keys)?;
     let mut state = state::State::new(
         ctx.lang,

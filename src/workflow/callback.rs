@@ -185,7 +185,9 @@ pub fn attempt(
         // (not a periodic one, not a re-call-back) counts towards the month's rate.
         let recall =
             super::escalation::after_unreachable(tx, config, &task, &event, operator, now)?;
-        if !recall && task.rule != crate::config::PERIODIC_RULE {
+        // Nor one a quota added: a quota is filled again by `plan`.
+        if !recall && task.rule != crate::config::PERIODIC_RULE && !task.rule.starts_with("quota#")
+        {
             substitute = top_up(tx, config, &event, rule, now)?;
         }
     }

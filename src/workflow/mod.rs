@@ -9,6 +9,7 @@ pub mod escalation;
 mod intake;
 pub mod plan;
 pub mod quarter;
+pub mod quota;
 mod reapply;
 pub mod retention;
 pub mod review;
