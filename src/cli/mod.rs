@@ -10,6 +10,7 @@ mod due;
 mod escalations;
 mod event;
 mod import;
+mod init;
 mod plan;
 mod progress;
 mod rates;
@@ -133,6 +134,12 @@ pub enum Command {
         after_help = "Examples:\n  huifang --db demo.db demo\n  huifang --db big.db demo --events 100000 --sites 10 --months 12 --seed 7\n  HUIFANG_NOW='2026-12-03 10:00' huifang --db a.db demo --seed 1   (the same data on every run)\n\nThe history ends at now: the same seed and the same HUIFANG_NOW give the same database."
     )]
     Demo(demo::DemoArgs),
+    /// Write a config of your own that starts from a preset (default: the config dir's
+    /// config.toml, which huifang reads).
+    #[command(
+        after_help = "Examples:\n  huifang init --preset visit-sop\n  huifang init --preset callback-sop -o desk.toml\n  huifang init --preset visit-sop --force        (replace the existing config)\n\nThe file names the preset and lists its rules commented out: uncomment what you change,\nthen check it with `huifang rules check FILE`. `huifang rules presets` lists the presets."
+    )]
+    Init(init::InitArgs),
     /// Check the database (integrity, permissions, WAL, schema) and the holiday table; says what
     /// to do about each problem, and exits non-zero when something is wrong.
     #[command(
@@ -191,6 +198,13 @@ impl Ctx {
 
 /// Runs a subcommand.
 pub fn run(cli: &Cli, command: &Command) -> Result<()> {
+    // These need no config: they are how a missing or broken one is found out about or replaced.
+    let lang = Lang::resolve(cli.lang.as_deref(), None);
+    match command {
+        Command::Init(a) => return init::run(lang, cli.config.as_deref(), a),
+        Command::Rules(rules::RulesCommand::Presets(a)) => return rules::presets(lang, a),
+        _ => {}
+    }
     let ctx = Ctx::new(cli)?;
     match command {
         Command::Import(a) => import::run(&ctx, a),
@@ -210,6 +224,7 @@ pub fn run(cli: &Cli, command: &Command) -> Result<()> {
         Command::Calendar(a) => calendar::run(&ctx, a),
         Command::Demo(a) => demo::run(&ctx, a),
         Command::Doctor(a) => doctor::run(&ctx, a),
+        Command::Init(a) => init::run(ctx.lang, cli.config.as_deref(), a),
     }
 }
 
