@@ -16,6 +16,7 @@ pub mod import;
 pub mod logging;
 pub mod presets;
 pub mod rules;
+pub mod sheet;
 pub mod store;
 pub mod text;
 pub mod tui;

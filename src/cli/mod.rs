@@ -16,6 +16,7 @@ mod progress;
 mod rates;
 mod review;
 mod rules;
+mod sheet;
 mod staff;
 pub mod table;
 
@@ -134,6 +135,12 @@ pub enum Command {
         after_help = "Examples:\n  huifang --db demo.db demo\n  huifang --db big.db demo --events 100000 --sites 10 --months 12 --seed 7\n  HUIFANG_NOW='2026-12-03 10:00' huifang --db a.db demo --seed 1   (the same data on every run)\n\nThe history ends at now: the same seed and the same HUIFANG_NOW give the same database."
     )]
     Demo(demo::DemoArgs),
+    /// Visits (上门回访): print a call-back's record sheet (回访记录表) for the customer to sign,
+    /// or the day's sign-out register (回访记录签收表), as a printable HTML page.
+    #[command(
+        after_help = "Examples:\n  huifang sheet 42 -o 回访记录表-42.html\n  huifang sheet 42 > sheet.html          (stdout without -o)\n  huifang sheet --register --date 2026-12-05 --site 翠苑管理处 -o 签收表.html\n\nThe page is self-contained (open it in a browser and print, A4). Phones are masked: the sheet\nis left with the customer. A call-back whose category has no visit channel is refused.\nThe register lists the visits open on the day (overdue ones included) whose category calls\nin person first or that have fallen back to a visit, then those recorded as visits that day."
+    )]
+    Sheet(sheet::SheetArgs),
     /// Write a config of your own that starts from a preset (default: the config dir's
     /// config.toml, which huifang reads).
     #[command(
@@ -225,6 +232,7 @@ pub fn run(cli: &Cli, command: &Command) -> Result<()> {
         Command::Demo(a) => demo::run(&ctx, a),
         Command::Doctor(a) => doctor::run(&ctx, a),
         Command::Init(a) => init::run(ctx.lang, cli.config.as_deref(), a),
+        Command::Sheet(a) => sheet::run(&ctx, a),
     }
 }
 
