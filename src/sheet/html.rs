@@ -37,6 +37,7 @@ thead { display: table-header-group; }
 .blank { display: inline-block; min-width: 30mm; border-bottom: .3mm solid #000; height: 5mm; }
 .hint { color: #444; font-size: 8.5pt; }
 ol.script { margin: 0 0 2mm; padding-left: 7mm; }
+.sign th { width: 30mm; }
 .sign td { height: 16mm; }
 .office { margin-top: 3mm; }
 .register td { height: 11mm; }
