@@ -10,6 +10,7 @@ use super::{Ctx, date_arg};
 use crate::i18n::fill;
 
 #[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("what").required(true).args(["task", "register"])))]
 pub struct SheetArgs {
     /// The call-back (task id, as `due` lists it) to print the record sheet of.
     #[arg(

@@ -339,6 +339,71 @@ fn kind_label(kind: crate::domain::Anchor, lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sheet::Question;
+
+    fn sheet(questions: Vec<Question>) -> RecordSheet {
+        let at = chrono::NaiveDate::from_ymd_opt(2026, 12, 3).unwrap();
+        RecordSheet {
+            company: None,
+            site: "大坝水泥".into(),
+            task_id: 1,
+            reference: "SH-1".into(),
+            category: "delivery".into(),
+            category_name: "送货确认".into(),
+            major: false,
+            customer: "平原建材".into(),
+            unit: String::new(),
+            phone: "****5678".into(),
+            department: String::new(),
+            matter: String::new(),
+            summary: String::new(),
+            completed_at: at.and_hms_opt(9, 0, 0).unwrap(),
+            kind: crate::domain::Anchor::Completion,
+            opens: at,
+            due: at,
+            role: String::new(),
+            script: Vec::new(),
+            questions,
+            rule_set: "客户回访管理措施".into(),
+            rules_version: "delivery/1".into(),
+            printed_at: at.and_hms_opt(10, 0, 0).unwrap(),
+        }
+    }
+
+    #[test]
+    fn every_kind_of_question_has_its_answer_space() {
+        let q = |label: &str, kind| Question {
+            label: label.into(),
+            kind,
+        };
+        let html = render_record_sheet(
+            &sheet(vec![
+                q(
+                    "收货数量",
+                    QuestionKind::Quantity {
+                        unit: "吨<b>".into(),
+                    },
+                ),
+                q("品种一致", QuestionKind::YesNo),
+                q(
+                    "安全",
+                    QuestionKind::Choice(vec!["合格".into(), "不合格".into()]),
+                ),
+                q("进度", QuestionKind::Score),
+                q("其他", QuestionKind::Text),
+            ]),
+            Lang::Zh,
+        );
+        assert!(
+            html.contains("<span class=\"blank\"></span> <bdi>吨&lt;b&gt;</bdi>"),
+            "{html}"
+        );
+        assert!(html.contains("<span class=\"box\"></span><bdi>是</bdi>"));
+        assert!(html.contains("<span class=\"box\"></span><bdi>不合格</bdi>"));
+        assert!(html.contains("<span class=\"box\"></span><bdi>5</bdi>"));
+        assert!(html.contains("<th><bdi>其他</bdi></th><td class=\"answer\"></td>"));
+        assert!(!html.contains("回访话术"), "no script, no script section");
+    }
 
     #[test]
     fn hostile_text_is_escaped_neutralised_and_isolated() {
