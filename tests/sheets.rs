@@ -406,6 +406,16 @@ fn p_in_the_queue_writes_the_selected_visits_sheet_and_says_where() {
     assert!(msg.contains("not called back in person"), "{msg}");
     assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1);
 
+    // A folder that cannot be made: said, not fatal.
+    let blocker = db.dir.path().join("a-file");
+    std::fs::write(&blocker, "").unwrap();
+    let text = format!("[ui]\nsheets_dir = \"{}/sub\"\n", blocker.display());
+    let config = Config::from_user_text(None, &text).unwrap();
+    let mut app = app_on(&db.path, Lang::En, "tester", &config);
+    press(&mut app, ch('p'));
+    let (_, msg) = app.state.message.clone().expect("a message");
+    assert!(msg.contains("cannot write"), "{msg}");
+
     // Rebindable: P instead of p.
     let text = format!(
         "[ui]\nsheets_dir = \"{}\"\n[keys.queue]\nprint_sheet = \"P\"\n",

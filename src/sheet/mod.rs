@@ -150,7 +150,7 @@ pub struct RegisterRow {
     pub customer: String,
     pub unit: String,
     pub due: NaiveDate,
-    /// Who holds or made it: the claim's holder, or the operator who recorded it.
+    /// Who holds or made it: the holder of an unexpired claim, or the operator who recorded it.
     pub visitor: Option<String>,
     /// When it was recorded, for visits already made.
     pub recorded_at: Option<NaiveDateTime>,
@@ -195,7 +195,10 @@ pub fn register(
             customer: d.customer,
             unit: d.unit,
             due: d.due,
-            visitor: d.claimed_by,
+            // Who has it open now; an expired claim names nobody.
+            visitor: d
+                .claimed_by
+                .filter(|_| d.claimed_until.is_some_and(|until| until > now)),
             recorded_at: None,
         });
     }
