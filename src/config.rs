@@ -102,6 +102,10 @@ pub struct UiConfig {
     pub dial_command: Option<String>,
     /// How often the TUI looks for other operators' work, in milliseconds.
     pub refresh_ms: u64,
+    /// The company printed at the top of visit sheets (`huifang sheet`), above the site.
+    pub company: Option<String>,
+    /// Where the TUI's print key writes visit sheets (default: `sheets` in the data dir).
+    pub sheets_dir: Option<PathBuf>,
 }
 
 impl Default for UiConfig {
@@ -112,6 +116,8 @@ impl Default for UiConfig {
             claim_minutes: 10,
             dial_command: None,
             refresh_ms: 500,
+            company: None,
+            sheets_dir: None,
         }
     }
 }

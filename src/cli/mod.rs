@@ -13,11 +13,13 @@ mod due;
 mod escalations;
 mod event;
 mod import;
+mod init;
 mod plan;
 mod progress;
 mod rates;
 mod review;
 mod rules;
+mod sheet;
 mod staff;
 pub mod table;
 
@@ -136,6 +138,18 @@ pub enum Command {
         after_help = "Examples:\n  huifang --db demo.db demo\n  huifang --db big.db demo --events 100000 --sites 10 --months 12 --seed 7\n  HUIFANG_NOW='2026-12-03 10:00' huifang --db a.db demo --seed 1   (the same data on every run)\n\nThe history ends at now: the same seed and the same HUIFANG_NOW give the same database."
     )]
     Demo(demo::DemoArgs),
+    /// Visits (上门回访): print a call-back's record sheet (回访记录表) for the customer to sign,
+    /// or the day's sign-out register (回访记录签收表), as a printable HTML page.
+    #[command(
+        after_help = "Examples:\n  huifang sheet 42 -o 回访记录表-42.html\n  huifang sheet 42 > sheet.html          (stdout without -o)\n  huifang sheet --register --date 2026-12-05 --site 翠苑管理处 -o 签收表.html\n\nThe page is self-contained (open it in a browser and print, A4). Phones are masked: the sheet\nis left with the customer. A call-back whose category has no visit channel is refused.\nThe register lists the visits open on the day (overdue ones included) whose category calls\nin person first or that have fallen back to a visit, then those recorded as visits that day."
+    )]
+    Sheet(sheet::SheetArgs),
+    /// Write a config of your own that starts from a preset (default: the config dir's
+    /// config.toml, which huifang reads).
+    #[command(
+        after_help = "Examples:\n  huifang init --preset visit-sop\n  huifang init --preset callback-sop -o desk.toml\n  huifang init --preset visit-sop --force        (replace the existing config)\n\nThe file names the preset and lists its rules commented out: uncomment what you change,\nthen check it with `huifang rules check FILE`. `huifang rules presets` lists the presets."
+    )]
+    Init(init::InitArgs),
     /// Check the database (integrity, permissions, WAL, schema) and the holiday table; says what
     /// to do about each problem, and exits non-zero when something is wrong.
     #[command(
@@ -263,6 +277,13 @@ impl Ctx {
 
 /// Runs a subcommand.
 pub fn run(cli: &Cli, command: &Command) -> Result<()> {
+    // These need no config: they are how a missing or broken one is found out about or replaced.
+    let lang = Lang::resolve(cli.lang.as_deref(), None);
+    match command {
+        Command::Init(a) => return init::run(lang, cli.config.as_deref(), a),
+        Command::Rules(rules::RulesCommand::Presets(a)) => return rules::presets(lang, a),
+        _ => {}
+    }
     let ctx = Ctx::new(cli)?;
     if command.writes() {
         before_write(&ctx)?;
@@ -289,6 +310,8 @@ pub fn run(cli: &Cli, command: &Command) -> Result<()> {
         Command::Archive(a) => archive::run(&ctx, a),
         Command::Backup(a) => backup::backup(&ctx, a),
         Command::Restore(a) => backup::restore(&ctx, a),
+        Command::Init(a) => init::run(ctx.lang, cli.config.as_deref(), a),
+        Command::Sheet(a) => sheet::run(&ctx, a),
     }
 }
 

@@ -15,6 +15,7 @@ mod quotas;
 mod records;
 mod reviews;
 mod schema;
+mod sheets;
 mod staff;
 mod tasks;
 
@@ -44,6 +45,7 @@ pub use quarters::QuarterClose;
 pub use quotas::QuotaEvent;
 pub use records::AttemptInsert;
 pub use reviews::{Correction, Review, ReviewItem};
+pub use sheets::RecordedVisit;
 pub use tasks::{DueItem, DueQuery, OpenTask, TaskInsert};
 
 /// How long a writer waits for another before giving up with a clear message.
@@ -141,6 +143,10 @@ pub trait Reads {
     }
     fn records_since(&self, since: NaiveDateTime) -> Result<u64> {
         records::records_since(self.conn(), since)
+    }
+    /// Call-backs recorded as visits on `day` (at `site` when given), in recording order.
+    fn visits_recorded_on(&self, day: NaiveDate, site: Option<&str>) -> Result<Vec<RecordedVisit>> {
+        sheets::visits_recorded_on(self.conn(), day, site)
     }
     /// Customers with no pending task and no reached call-back (nor periodic call-back) before
     /// `cutoff`: the periodic call-backs due. One grouped query.

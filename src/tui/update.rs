@@ -21,6 +21,8 @@ pub enum Effect {
     Attempt(TaskId, AttemptResult),
     Reload,
     Dial(TaskId),
+    /// Write the call-back record sheet of a visit to the sheets folder.
+    PrintSheet(TaskId),
     LoadEscalation(i64),
     LoadDemo,
     /// Assign an escalation: `NAME` or `NAME / DEPARTMENT`.
@@ -564,6 +566,12 @@ fn update_queue(state: &mut State, action: Action) -> Vec<Effect> {
             return q
                 .current()
                 .map(|d| vec![Effect::Dial(d.task_id)])
+                .unwrap_or_default();
+        }
+        Action::PrintSheet => {
+            return q
+                .current()
+                .map(|d| vec![Effect::PrintSheet(d.task_id)])
                 .unwrap_or_default();
         }
         Action::LoadDemo if !state.has_events => return vec![Effect::LoadDemo],
