@@ -312,6 +312,10 @@ pub struct CategoryRule {
     /// "At least N call-backs a month" (回访频次每月不少于3次), per site or customer, by channel:
     /// `huifang plan` adds call-backs to fill them, `huifang rates` shows the attainment.
     pub quotas: Vec<crate::rules::QuotaRule>,
+    /// Call-backs per project stage (根据项目的不同阶段，确定回访频率): stage name → how often
+    /// while a project (its unit at a site, else its customer) is in that stage, counted from
+    /// the event that reported the stage. A stage not listed gets no recurring call-back.
+    pub stages: BTreeMap<String, Offset>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -697,6 +701,16 @@ impl Config {
                 let n = format!("[{n}]");
                 for (field, why) in q.check(&c.channels, &known_role) {
                     problem(&["categories", key.as_str(), "quotas", &n, field], why);
+                }
+            }
+            for (stage, every) in &c.stages {
+                if every.amount <= 0 {
+                    problem(
+                        &["categories", key.as_str(), "stages", stage.as_str()],
+                        format!(
+                            "{every} is not a frequency: expected a positive offset like \"2w\""
+                        ),
+                    );
                 }
             }
             for (under, why) in crate::rules::check_items(c, &known_role) {

@@ -31,6 +31,8 @@ fn delivery_db() -> (tempfile::TempDir, std::path::PathBuf, Config) {
         completed_at: at("2026-12-02 15:00"),
         contract_start: None,
         contract_end: None,
+        customer_kind: Default::default(),
+        stage: String::new(),
     };
     assert!(workflow::check_event(&config, &e).is_empty());
     Intake::new(&config, now()).take(&tx, &e).unwrap();

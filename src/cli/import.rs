@@ -116,12 +116,13 @@ pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
         }
     }
     progress.finish();
-    let mut quota_added = Vec::new();
+    let mut after = crate::workflow::daily::AfterIntake::default();
     if a.dry_run {
         drop(tx);
     } else {
-        // This month's quotas may now be short of call-backs the new events can fill.
-        quota_added = crate::workflow::quota::fill(
+        // This month's quotas may now be short of call-backs the new events can fill, and new
+        // stage reports may be due.
+        after = crate::workflow::daily::after_intake(
             &tx,
             &ctx.config,
             ctx.clock.today(),
@@ -145,7 +146,8 @@ pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
             "report": report,
             "read": read,
             "filtered": filtered,
-            "quota_tasks": quota_added,
+            "quota_tasks": after.quota_tasks,
+            "stage_tasks": after.stage_tasks,
         }))
     } else {
         if a.dry_run || profile.is_some() || filtered > 0 {
@@ -168,12 +170,7 @@ pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
         } else {
             println!("{line}");
         }
-        if !quota_added.is_empty() {
-            println!(
-                "{}",
-                fill(ctx.t("msg.quota_added"), &[("n", &quota_added.len())])
-            );
-        }
+        super::plan::print_after_intake(ctx, &after);
         Ok(())
     }
 }

@@ -17,6 +17,7 @@ mod reviews;
 mod schema;
 mod sheets;
 mod staff;
+mod stages;
 mod tasks;
 
 use std::path::{Path, PathBuf};
@@ -46,6 +47,7 @@ pub use quotas::QuotaEvent;
 pub use records::AttemptInsert;
 pub use reviews::{Correction, Review, ReviewItem};
 pub use sheets::RecordedVisit;
+pub use stages::StageProject;
 pub use tasks::{DueItem, DueQuery, OpenTask, TaskInsert};
 
 /// How long a writer waits for another before giving up with a clear message.
@@ -162,6 +164,10 @@ pub trait Reads {
         rule: &str,
     ) -> Result<Vec<QuotaEvent>> {
         quotas::quota_events(self.conn(), category, month, channel, rule)
+    }
+    /// Each project of a category that calls back per stage, at its latest stage.
+    fn stage_projects(&self, category: &str) -> Result<Vec<StageProject>> {
+        stages::stage_projects(self.conn(), category)
     }
     /// Pending tasks (and their events) of events completed from `from` on, or all.
     fn pending_tasks(&self, from: Option<NaiveDate>) -> Result<Vec<(TaskId, EventId)>> {

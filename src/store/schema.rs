@@ -393,8 +393,8 @@ END;
 "#;
 
 /// Answers to a category's own evaluation items (评价项目), beside the four built-in columns of
-/// `records`; as immutable as the record they belong to, and archived with it. And the channel a
-/// task is planned for.
+/// `records`; as immutable as the record they belong to, and archived with it. The channel a
+/// task is planned for; the kind of customer and the project stage of an event.
 const V_ITEMS: &str = r#"
 CREATE TABLE record_answers (
     id        INTEGER PRIMARY KEY,
@@ -413,4 +413,8 @@ BEGIN
 END;
 -- The channel a call-back is planned for (a quota's visit); NULL: the category's usual one.
 ALTER TABLE tasks ADD COLUMN channel TEXT;
+-- 个人客户 / 企业客户, and the project stage an event reports (calls back per stage).
+ALTER TABLE events ADD COLUMN customer_kind TEXT NOT NULL DEFAULT 'individual';
+ALTER TABLE events ADD COLUMN stage TEXT NOT NULL DEFAULT '';
+CREATE INDEX events_stage ON events(category, site, unit, customer, completed_at) WHERE stage <> '';
 "#;

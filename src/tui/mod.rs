@@ -20,41 +20,22 @@ use crate::i18n::Lang;
 /// Builds the app for the context: store, keymap, state in the configured language.
 pub fn build(ctx: &Ctx) -> Result<app::App> {
     let mut store = ctx.open_store()?;
-    if ctx.config.periodic.enabled {
-        // The day's periodic call-backs, before the queue is read; a failure is logged, not fatal.
-        let planned = store.write().and_then(|tx| {
-            let r = crate::workflow::plan::run(
-                &tx,
-                &ctx.config,
-                ctx.clock.today(),
-                ctx.clock.now(),
-                &ctx.operator,
-            )?;
-            tx.commit()?;
-            Ok(r.created.len())
-        });
-        match planned {
-            Ok(n) => tracing::info!(created = n, "periodic call-backs planned"),
-            Err(e) => tracing::warn!("periodic call-backs not planned: {e}"),
-        }
-    }
-    if ctx.config.categories.values().any(|c| !c.quotas.is_empty()) {
-        // The call-backs this month's quotas still need; a failure is logged, not fatal.
-        let added = store.write().and_then(|tx| {
-            let r = crate::workflow::quota::fill(
-                &tx,
-                &ctx.config,
-                ctx.clock.today(),
-                ctx.clock.now(),
-                &ctx.operator,
-            )?;
-            tx.commit()?;
-            Ok(r.len())
-        });
-        match added {
-            Ok(n) => tracing::info!(added = n, "quota call-backs added"),
-            Err(e) => tracing::warn!("quota call-backs not added: {e}"),
-        }
+    // The day's periodic, quota and stage call-backs, before the queue is read; a failure is
+    // logged, not fatal.
+    let planned = store.write().and_then(|tx| {
+        let (periodic, after) = crate::workflow::daily::run(
+            &tx,
+            &ctx.config,
+            ctx.clock.today(),
+            ctx.clock.now(),
+            &ctx.operator,
+        )?;
+        tx.commit()?;
+        Ok(periodic.created.len() + after.count())
+    });
+    match planned {
+        Ok(n) => tracing::info!(created = n, "the day's call-backs planned"),
+        Err(e) => tracing::warn!("the day's call-backs not planned: {e}"),
     }
     let keymap = keymap::Keymap::new(&ctx.config.keys)?;
     let mut state = state::State::new(

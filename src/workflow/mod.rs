@@ -5,6 +5,7 @@
 
 mod callback;
 mod contact;
+pub mod daily;
 pub mod escalation;
 mod intake;
 pub mod plan;
@@ -14,6 +15,7 @@ mod reapply;
 pub mod retention;
 pub mod review;
 pub mod roles;
+pub mod stage;
 
 pub use callback::{AttemptDone, RecordDone, Try, attempt, record};
 pub use contact::{Contact, contact};

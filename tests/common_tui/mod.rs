@@ -63,6 +63,8 @@ fn ev(
         completed_at: at(completed),
         contract_start: None,
         contract_end: None,
+        customer_kind: Default::default(),
+        stage: String::new(),
     }
 }
 

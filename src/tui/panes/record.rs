@@ -6,7 +6,7 @@ use ratatui::widgets::Paragraph;
 use super::cell;
 use super::queue::category_name;
 use crate::config::Config;
-use crate::domain::{Channel, ItemKind, Outcome, mask_phone};
+use crate::domain::{Channel, CustomerKind, ItemKind, Outcome, mask_phone};
 use crate::i18n::fill;
 use crate::text::sanitize;
 use crate::tui::state::{self, Answer, Field, Focus, Form, State};
@@ -46,8 +46,13 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, _config: &Config) {
         ]),
         Line::from(vec![
             plain(format!(
-                "{}  {}  ",
+                "{}{}  {}  ",
                 sanitize(&ev.customer),
+                match (ev.customer_kind, state.lang) {
+                    (CustomerKind::Individual, _) => String::new(),
+                    (k, crate::i18n::Lang::Zh) => format!(" ({})", k.zh()),
+                    (k, crate::i18n::Lang::En) => format!(" ({})", k.code()),
+                },
                 sanitize(&ev.unit)
             )),
             plain(phone),
@@ -56,6 +61,15 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, _config: &Config) {
         Line::from(vec![
             muted(format!("{} ", state.t("label.matter"))),
             plain(sanitize(&ev.matter)),
+            if ev.stage.is_empty() {
+                plain("")
+            } else {
+                plain(format!(
+                    "  {} {}",
+                    state.t("label.stage"),
+                    sanitize(&ev.stage)
+                ))
+            },
             muted(format!("  {} ", state.t("label.completed"))),
             plain(crate::clock::fmt_datetime(ev.completed_at)),
         ]),
