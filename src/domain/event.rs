@@ -11,6 +11,8 @@ coded_enum! {
     }
 }
 
+// The enum comes from `coded_enum!`, which cannot mark a default variant.
+#[allow(clippy::derivable_impls)]
 impl Default for CustomerKind {
     fn default() -> Self {
         CustomerKind::Individual
