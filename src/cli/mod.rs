@@ -71,7 +71,7 @@ pub struct Cli {
 pub enum Command {
     /// Import finished service work from CSV, JSON Lines or spreadsheet (XLSX, XLS, ODS) files.
     #[command(
-        after_help = "Examples:\n  huifang import 投诉处理表.csv 有偿服务单.csv\n  huifang import --dry-run events.jsonl\n  huifang import --inspect 工单导出.xlsx --save-profile wo\n  huifang import 工单导出.xlsx --profile wo --dry-run\n  huifang import 311.csv --profile us-311\n\nWithout --profile, the columns are huifang's own. Columns (English or Chinese): ref 编号, category 类别, major 重大, site 管理处, customer 业户,\nphone 电话, unit 房号, department 责任部门, matter 事项, summary 内容, completed_at 完成时间,\ncontract_start 合同开始, contract_end 合同结束. A file with one bad row is refused whole."
+        after_help = "Examples:\n  huifang import 投诉处理表.csv 有偿服务单.csv\n  huifang import --dry-run events.jsonl\n  huifang import --inspect 工单导出.xlsx --save-profile wo\n  huifang import 工单导出.xlsx --profile wo --dry-run\n  huifang import 311.csv --profile us-311\n\nWithout --profile, the columns are huifang's own. Columns (English or Chinese): ref 编号, category 类别, major 重大, site 管理处, customer 业户,\nphone 电话, unit 房号, department 责任部门, matter 事项, summary 内容, completed_at 完成时间,\ncontract_start 合同开始, contract_end 合同结束, customer_kind 客户类型, stage 阶段. A file with one bad row is refused whole."
     )]
     Import(import::ImportArgs),
     /// Add or show one service event.
