@@ -21,13 +21,6 @@ const PRESETS: &[&str] = &[
 
 const NOW: &str = "2026-12-03 10:00";
 
-fn with_config(env: &Env, config: &std::path::Path, args: &[&str]) -> common::Out {
-    let mut all: Vec<&std::ffi::OsStr> = vec![args[0].as_ref(), "--config".as_ref()];
-    all.push(config.as_os_str());
-    all.extend(args[1..].iter().map(|a| std::ffi::OsStr::new(*a)));
-    env.run(&all)
-}
-
 /// An answer to `item` that does not escalate: the first option not named in `escalate_on`.
 fn calm_answer(item: &Value) -> String {
     let flagged: Vec<&str> = item["escalate_on"]
@@ -58,26 +51,26 @@ fn every_preset_loads_and_walks_each_category_from_import_to_a_record() {
     for preset in PRESETS {
         let env = Env::new().at(NOW);
         let config = env.preset_config(preset, "");
-        with_config(&env, &config, &["rules", "check"]).ok();
+        env.run_config(&config, &["rules", "check"]).ok();
         let explained: Vec<(String, Value)> = categories_of(&env, &config)
             .into_iter()
             .map(|key| {
-                let v = with_config(
-                    &env,
-                    &config,
-                    &[
-                        "rules",
-                        "explain",
-                        &key,
-                        "--json",
-                        "--contract-start",
-                        "2026-03-01",
-                        "--contract-end",
-                        "2026-11-30",
-                    ],
-                )
-                .ok()
-                .json();
+                let v = env
+                    .run_config(
+                        &config,
+                        &[
+                            "rules",
+                            "explain",
+                            &key,
+                            "--json",
+                            "--contract-start",
+                            "2026-03-01",
+                            "--contract-end",
+                            "2026-11-30",
+                        ],
+                    )
+                    .ok()
+                    .json();
                 (key, v)
             })
             .collect();
@@ -103,9 +96,10 @@ fn every_preset_loads_and_walks_each_category_from_import_to_a_record() {
             })
             .collect();
         let csv = env.write_csv("events.csv", HEADER_EN, &rows);
-        let imported = with_config(&env, &config, &["import", csv.to_str().unwrap(), "--json"]);
+        let imported = env.run_config(&config, &["import", csv.to_str().unwrap(), "--json"]);
         imported.ok();
-        let due = with_config(&env, &config, &["due", "--json", "--date", "2026-12-05"])
+        let due = env
+            .run_config(&config, &["due", "--json", "--date", "2026-12-05"])
             .ok()
             .json();
         for (n, (key, rule)) in explained.iter().enumerate() {
@@ -135,12 +129,13 @@ fn every_preset_loads_and_walks_each_category_from_import_to_a_record() {
                 args.push(format!("{}={}", s(item, "key"), calm_answer(item)));
             }
             let args: Vec<&str> = args.iter().map(String::as_str).collect();
-            let done = with_config(&env, &config, &args).ok().json();
+            let done = env.run_config(&config, &args).ok().json();
             assert!(
                 done["escalation"].is_null(),
                 "{preset}/{key}: a calm record escalated: {done:#}"
             );
-            let shown = with_config(&env, &config, &["event", "show", &reference, "--json"])
+            let shown = env
+                .run_config(&config, &["event", "show", &reference, "--json"])
                 .ok()
                 .json();
             let text = shown.to_string();
@@ -162,7 +157,7 @@ fn every_preset_loads_and_walks_each_category_from_import_to_a_record() {
 
 fn categories_of(env: &Env, config: &std::path::Path) -> Vec<String> {
     // `rules explain` of an unknown category lists the keys: `expected one of a|b|c`.
-    let out = with_config(env, config, &["rules", "explain", "no-such-category"]);
+    let out = env.run_config(config, &["rules", "explain", "no-such-category"]);
     let err = out.stderr.clone();
     let list = err
         .split("expected one of ")
@@ -193,8 +188,9 @@ fn delivery_task(env: &Env, config: &std::path::Path) -> String {
             ("", ""),
         )],
     );
-    with_config(env, config, &["import", csv.to_str().unwrap()]).ok();
-    let due = with_config(env, config, &["due", "--json"]).ok().json();
+    env.run_config(config, &["import", csv.to_str().unwrap()])
+        .ok();
+    let due = env.run_config(config, &["due", "--json"]).ok().json();
     // The delivery's own next-day call (the visit quota adds a visit beside it).
     let task = due
         .as_array()
@@ -210,34 +206,35 @@ fn a_delivered_quantity_that_was_not_received_escalates_at_once_to_the_general_m
     let env = Env::new().at(NOW);
     let config = env.preset_config("delivery", "");
     let task = delivery_task(&env, &config);
-    let done = with_config(
-        &env,
-        &config,
-        &[
-            "record",
-            &task,
-            "--outcome",
-            "satisfied",
-            "--channel",
-            "phone",
-            "--answer",
-            "delivered_variety=散装",
-            "--answer",
-            "received_variety=2",
-            "--answer",
-            "delivered_qty=30",
-            "--answer",
-            "received_qty=28.5",
-            "--json",
-        ],
-    )
-    .ok()
-    .json();
+    let done = env
+        .run_config(
+            &config,
+            &[
+                "record",
+                &task,
+                "--outcome",
+                "satisfied",
+                "--channel",
+                "phone",
+                "--answer",
+                "delivered_variety=散装",
+                "--answer",
+                "received_variety=2",
+                "--answer",
+                "delivered_qty=30",
+                "--answer",
+                "received_qty=28.5",
+                "--json",
+            ],
+        )
+        .ok()
+        .json();
     assert_eq!(
         done["discrepancies"][0], "发货数量 30 吨 ≠ 收货数量 28.5 吨",
         "{done:#}"
     );
-    let escalations = with_config(&env, &config, &["escalations", "--json"])
+    let escalations = env
+        .run_config(&config, &["escalations", "--json"])
         .ok()
         .json();
     let x = &escalations.as_array().unwrap()[0];
@@ -250,8 +247,7 @@ fn a_record_without_a_required_item_or_with_a_wrong_answer_is_refused_and_stores
     let env = Env::new().at(NOW);
     let config = env.preset_config("delivery", "");
     let task = delivery_task(&env, &config);
-    let out = with_config(
-        &env,
+    let out = env.run_config(
         &config,
         &[
             "record",
@@ -278,7 +274,7 @@ fn a_record_without_a_required_item_or_with_a_wrong_answer_is_refused_and_stores
             out.stderr
         );
     }
-    let due = with_config(&env, &config, &["due", "--json"]).ok().json();
+    let due = env.run_config(&config, &["due", "--json"]).ok().json();
     let pending = due
         .as_array()
         .unwrap()
@@ -318,7 +314,7 @@ label = "巡检评分"
 kind = "score"
 "#,
     );
-    with_config(&env, &config, &["rules", "check"]).ok();
+    env.run_config(&config, &["rules", "check"]).ok();
     let csv = env.write_csv(
         "i.csv",
         HEADER_EN,
@@ -337,34 +333,36 @@ kind = "score"
             ("", ""),
         )],
     );
-    with_config(&env, &config, &["import", csv.to_str().unwrap()]).ok();
-    let due = with_config(&env, &config, &["due", "--json"]).ok().json();
+    env.run_config(&config, &["import", csv.to_str().unwrap()])
+        .ok();
+    let due = env.run_config(&config, &["due", "--json"]).ok().json();
     let t = &due[0];
     assert_eq!(s(t, "category"), "inspection");
     assert_eq!(s(t, "role"), "site_lead");
     let id = t["task_id"].to_string();
-    let done = with_config(
-        &env,
-        &config,
-        &[
-            "record",
-            &id,
-            "--outcome",
-            "satisfied",
-            "--channel",
-            "phone",
-            "--answer",
-            "devices_ok=否",
-            "--answer",
-            "rating=3",
-            "--json",
-        ],
-    )
-    .ok()
-    .json();
+    let done = env
+        .run_config(
+            &config,
+            &[
+                "record",
+                &id,
+                "--outcome",
+                "satisfied",
+                "--channel",
+                "phone",
+                "--answer",
+                "devices_ok=否",
+                "--answer",
+                "rating=3",
+                "--json",
+            ],
+        )
+        .ok()
+        .json();
     assert_eq!(done["discrepancies"][0], "设备运行正常：否", "{done:#}");
     assert!(!done["escalation"].is_null(), "{done:#}");
-    let shown = with_config(&env, &config, &["event", "show", "IN-1", "--json"])
+    let shown = env
+        .run_config(&config, &["event", "show", "IN-1", "--json"])
         .ok()
         .json();
     let text = shown.to_string();
@@ -377,7 +375,7 @@ kind = "score"
         "bad.toml",
         "[categories.inspection]\nname = \"巡检\"\nrate = 1.0\nrole = \"customer_service\"\nchannels = [\"phone\"]\nmax_attempts = 1\nwindows = [{ anchor = \"completion\", due = \"3d\" }]\n\n[[categories.inspection.items]]\nkey = \"ok\"\nlabel = \"正常\"\nkind = \"choice\"\nchoices = [\"是\"]\n",
     );
-    let out = with_config(&env, &bad, &["rules", "check"]);
+    let out = env.run_config(&bad, &["rules", "check"]);
     out.bad_input();
     assert!(
         out.stderr

@@ -26,17 +26,9 @@ fn delivery(reference: &str, phone: &str, completed: &str) -> Vec<String> {
     )
 }
 
-fn cfg_run(env: &Env, config: &std::path::Path, args: &[&str]) -> common::Out {
-    let mut all: Vec<&std::ffi::OsStr> = vec![args[0].as_ref(), "--config".as_ref()];
-    all.push(config.as_os_str());
-    all.extend(args[1..].iter().map(|a| std::ffi::OsStr::new(*a)));
-    env.run(&all)
-}
-
 fn record(env: &Env, config: &std::path::Path, task: &Value, channel: &str) {
     let id = task["task_id"].to_string();
-    cfg_run(
-        env,
+    env.run_config(
         config,
         &[
             "record",
@@ -81,7 +73,8 @@ fn the_months_visits_are_added_and_rates_shows_who_meets_the_quotas() {
             delivery("B-2", "13900000002", "2026-11-10 15:00"),
         ],
     );
-    let imported = cfg_run(&env, &config, &["import", csv.to_str().unwrap(), "--json"])
+    let imported = env
+        .run_config(&config, &["import", csv.to_str().unwrap(), "--json"])
         .ok()
         .json();
     // One visit for each customer, on their newest delivery; the phone quota is already planned
@@ -93,13 +86,13 @@ fn the_months_visits_are_added_and_rates_shows_who_meets_the_quotas() {
         .collect();
     refs.sort();
     assert_eq!(refs, [("A-4", "visit"), ("B-2", "visit")], "{added:#?}");
-    let due = cfg_run(&env, &config, &["due", "--json"]).ok().json();
+    let due = env.run_config(&config, &["due", "--json"]).ok().json();
     let due = due.as_array().unwrap();
     let visits: Vec<&Value> = due.iter().filter(|t| t["channel"] == "visit").collect();
     assert_eq!(visits.len(), 2, "{due:#?}");
     assert!(visits.iter().all(|t| s(t, "role") == "admin_and_sales"));
     // Planning again adds nothing.
-    let plan = cfg_run(&env, &config, &["plan", "--json"]).ok().json();
+    let plan = env.run_config(&config, &["plan", "--json"]).ok().json();
     assert_eq!(plan["quota_tasks"].as_array().unwrap().len(), 0, "{plan:#}");
 
     let phone_task = |reference: &str| {
@@ -113,7 +106,8 @@ fn the_months_visits_are_added_and_rates_shows_who_meets_the_quotas() {
     for v in &visits {
         record(&env, &config, v, "visit");
     }
-    let rates = cfg_run(&env, &config, &["rates", "--month", "2026-11", "--json"])
+    let rates = env
+        .run_config(&config, &["rates", "--month", "2026-11", "--json"])
         .ok()
         .json();
     let quotas = rates["quotas"].as_array().unwrap();
@@ -139,7 +133,8 @@ fn the_months_visits_are_added_and_rates_shows_who_meets_the_quotas() {
         "{b_phone:#}"
     );
     assert_eq!(standing(quotas, "13900000002", "visit")["met"], true);
-    let text = cfg_run(&env, &config, &["rates", "--month", "2026-11"])
+    let text = env
+        .run_config(&config, &["rates", "--month", "2026-11"])
         .ok()
         .stdout
         .clone();
@@ -155,8 +150,9 @@ fn a_visit_that_reaches_nobody_leaves_the_quota_unmet_and_is_not_tried_twice() {
         HEADER_EN,
         &[delivery("C-1", "13900000003", "2026-11-18 15:00")],
     );
-    cfg_run(&env, &config, &["import", csv.to_str().unwrap()]).ok();
-    let due = cfg_run(&env, &config, &["due", "--json"]).ok().json();
+    env.run_config(&config, &["import", csv.to_str().unwrap()])
+        .ok();
+    let due = env.run_config(&config, &["due", "--json"]).ok().json();
     let visit = due
         .as_array()
         .unwrap()
@@ -166,16 +162,15 @@ fn a_visit_that_reaches_nobody_leaves_the_quota_unmet_and_is_not_tried_twice() {
         .clone();
     let id = visit["task_id"].to_string();
     for _ in 0..2 {
-        cfg_run(
-            &env,
+        env.run_config(
             &config,
             &["attempt", &id, "--result", "not_home", "--channel", "visit"],
         )
         .ok();
     }
-    let plan = cfg_run(&env, &config, &["plan", "--json"]).ok().json();
+    let plan = env.run_config(&config, &["plan", "--json"]).ok().json();
     assert_eq!(plan["quota_tasks"].as_array().unwrap().len(), 0, "{plan:#}");
-    let rates = cfg_run(&env, &config, &["rates", "--json"]).ok().json();
+    let rates = env.run_config(&config, &["rates", "--json"]).ok().json();
     let c = standing(rates["quotas"].as_array().unwrap(), "13900000003", "visit");
     assert_eq!(
         (c["reached"].as_u64(), c["met"].as_bool()),

@@ -33,15 +33,11 @@ fn project_row(reference: &str, stage: &str, completed: &str, kind: &str) -> Vec
     r
 }
 
-fn run(env: &Env, config: &std::path::Path, now: &str, args: &[&str]) -> common::Out {
-    let mut all: Vec<&std::ffi::OsStr> = vec![args[0].as_ref(), "--config".as_ref()];
-    all.push(config.as_os_str());
-    all.extend(args[1..].iter().map(|a| std::ffi::OsStr::new(*a)));
-    env.run_at(now, &all)
-}
-
 fn plan(env: &Env, config: &std::path::Path, now: &str) -> Vec<Value> {
-    let out = run(env, config, now, &["plan", "--json"]).ok().json();
+    let out = env
+        .run_config_at(config, now, &["plan", "--json"])
+        .ok()
+        .json();
     out["stage_tasks"].as_array().unwrap().clone()
 }
 
@@ -54,21 +50,20 @@ fn a_project_in_a_stage_gets_its_call_backs_at_the_stages_frequency() {
         &header(),
         &[project_row("P-1", "基础施工", "2026-09-01 10:00", "企业")],
     );
-    run(
-        &env,
+    env.run_config_at(
         &config,
         "2026-09-01 12:00",
         &["import", csv.to_str().unwrap()],
     )
     .ok();
-    let shown = run(
-        &env,
-        &config,
-        "2026-09-01 12:00",
-        &["event", "show", "P-1", "--json"],
-    )
-    .ok()
-    .json();
+    let shown = env
+        .run_config_at(
+            &config,
+            "2026-09-01 12:00",
+            &["event", "show", "P-1", "--json"],
+        )
+        .ok()
+        .json();
     assert_eq!(
         s(&shown["event"], "customer_kind"),
         "organisation",
@@ -90,8 +85,7 @@ fn a_project_in_a_stage_gets_its_call_backs_at_the_stages_frequency() {
         "one is still pending"
     );
     let task = made[0]["task_id"].to_string();
-    run(
-        &env,
+    env.run_config_at(
         &config,
         "2026-10-02 10:00",
         &[
@@ -128,8 +122,7 @@ fn a_new_stage_restarts_the_count_and_a_stage_without_a_frequency_ends_them() {
             project_row("P-2", "主体施工", "2026-09-20 10:00", ""),
         ],
     );
-    run(
-        &env,
+    env.run_config_at(
         &config,
         "2026-09-20 12:00",
         &["import", csv.to_str().unwrap()],
@@ -147,8 +140,7 @@ fn a_new_stage_restarts_the_count_and_a_stage_without_a_frequency_ends_them() {
         &header(),
         &[project_row("P-3", "竣工交付", "2026-10-05 10:00", "")],
     );
-    run(
-        &env,
+    env.run_config_at(
         &config,
         "2026-10-05 12:00",
         &["import", done.to_str().unwrap()],
@@ -166,8 +158,7 @@ fn an_unknown_kind_of_customer_is_refused_with_its_line() {
         &header(),
         &[project_row("P-1", "基础施工", "2026-09-01 10:00", "政府")],
     );
-    let out = run(
-        &env,
+    let out = env.run_config_at(
         &config,
         "2026-09-01 12:00",
         &["import", csv.to_str().unwrap()],
