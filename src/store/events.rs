@@ -248,14 +248,14 @@ impl Tx<'_> {
                 ev.department,
                 ev.matter,
                 ev.summary,
-                ev.completed_at,
+                super::sql_datetime(ev.completed_at),
                 ev.contract_start,
                 ev.contract_end,
-                ev.completed_at.format("%Y-%m").to_string(),
+                crate::clock::iso_month(ev.completed_at),
                 e.selected,
                 e.selection_reason,
                 ev.fingerprint(),
-                e.imported_at,
+                super::sql_datetime(e.imported_at),
                 e.repeat_count,
             ])?;
         Ok(self.tx.last_insert_rowid())

@@ -137,6 +137,7 @@ pub(super) fn due(c: &Connection, q: &DueQuery, now: NaiveDateTime) -> Result<Ve
 #[derive(Debug, Clone, PartialEq)]
 pub struct OpenTask {
     pub task_id: TaskId,
+    pub event_id: EventId,
     pub category: String,
     pub major: bool,
     pub site: String,
@@ -149,7 +150,7 @@ pub struct OpenTask {
 /// Pending tasks whose window opened on or before `day`, in id order (lighter than [`due`]).
 pub(super) fn open_by(c: &Connection, day: NaiveDate) -> Result<Vec<OpenTask>> {
     let mut stmt = c.prepare_cached(
-        "SELECT t.id, e.category, e.major, e.site, t.role, e.completed_at, t.opens, t.due \
+        "SELECT t.id, e.category, e.major, e.site, t.role, e.completed_at, t.opens, t.due, t.event_id \
          FROM tasks t JOIN events e ON e.id = t.event_id \
          WHERE t.state = 'pending' AND t.opens <= ?1 ORDER BY t.id",
     )?;
@@ -163,6 +164,7 @@ pub(super) fn open_by(c: &Connection, day: NaiveDate) -> Result<Vec<OpenTask>> {
             completed_at: r.get(5)?,
             opens: r.get(6)?,
             due: r.get(7)?,
+            event_id: r.get(8)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -187,8 +189,9 @@ impl Tx<'_> {
             .execute(params![
                 t.event_id,
                 t.kind.code(),
-                t.opens,
-                t.due,
+                // Display is `%F` without the format-string machinery (a bulk import binds millions).
+                t.opens.to_string(),
+                t.due.to_string(),
                 t.role,
                 t.rule,
                 t.rules_version,
@@ -207,7 +210,6 @@ impl Tx<'_> {
         Ok(())
     }
 
-    /// Counts one more failed attempt and returns the new count.
     /// Counts one more failed attempt, sets when to try next, and returns the new count.
     pub fn count_attempt(&self, id: TaskId, next_attempt_at: Option<NaiveDateTime>) -> Result<u32> {
         Ok(self
@@ -216,6 +218,31 @@ impl Tx<'_> {
                 "UPDATE tasks SET attempts = attempts + 1, next_attempt_at = ?2 WHERE id = ?1 RETURNING attempts",
             )?
             .query_row(params![id, next_attempt_at], |r| r.get(0))?)
+    }
+
+    /// Writes what a generated desk did to a task in one statement: its failed attempts, when
+    /// to try next, and its end (the demo's bulk history; the workflow goes through
+    /// `count_attempt` and `close_task`).
+    pub fn set_task_worked(
+        &self,
+        id: TaskId,
+        attempts: u32,
+        next_attempt_at: Option<NaiveDateTime>,
+        end: Option<(TaskState, NaiveDateTime)>,
+    ) -> Result<()> {
+        self.tx
+            .prepare_cached(
+                "UPDATE tasks SET attempts = ?2, next_attempt_at = ?3, state = coalesce(?4, state), \
+                 closed_at = coalesce(?5, closed_at) WHERE id = ?1",
+            )?
+            .execute(params![
+                id,
+                attempts,
+                next_attempt_at,
+                end.map(|(s, _)| s.code()),
+                end.map(|(_, t)| t)
+            ])?;
+        Ok(())
     }
 
     /// Claims a task for `who` until `until`, unless someone else holds an unexpired claim.

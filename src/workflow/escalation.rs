@@ -16,6 +16,23 @@ use crate::domain::{
 use crate::error::BadInput;
 use crate::store::{EscalationInsert, EscalationView, Reads, StepInsert, TaskInsert, Tx};
 
+/// Who an escalation goes to: major complaints (重大投诉) always to the manager.
+pub fn owner_role(config: &Config, major: bool) -> &str {
+    if major {
+        "manager"
+    } else {
+        config.escalation.role.as_str()
+    }
+}
+
+/// The deadline (限期解决) of an escalation of `category` opened, or sent back, at `now`.
+pub fn deadline(config: &Config, category: &str, now: NaiveDateTime) -> chrono::NaiveDate {
+    config
+        .escalation_deadline(category)
+        .apply(now.date(), config.calendar())
+        .unwrap_or(now.date())
+}
+
 /// Opens an escalation of `event` (from `record`, when a record opened it) and records the step.
 pub fn open(
     tx: &Tx<'_>,
@@ -26,16 +43,8 @@ pub fn open(
     actor: &str,
     now: NaiveDateTime,
 ) -> Result<i64> {
-    // Major complaints (重大投诉) always go to the manager.
-    let owner_role = if event.event.major {
-        "manager"
-    } else {
-        config.escalation.role.as_str()
-    };
-    let deadline = config
-        .escalation_deadline(&event.event.category)
-        .apply(now.date(), config.calendar())
-        .unwrap_or(now.date());
+    let owner_role = owner_role(config, event.event.major);
+    let deadline = deadline(config, &event.event.category, now);
     let id = tx.insert_escalation(&EscalationInsert {
         event_id: event.id,
         record_id,
@@ -327,10 +336,7 @@ fn reopen(
     actor: &str,
     now: NaiveDateTime,
 ) -> Result<EscalationChange> {
-    let deadline = config
-        .escalation_deadline(&event.event.category)
-        .apply(now.date(), config.calendar())
-        .unwrap_or(now.date());
+    let deadline = deadline(config, &event.event.category, now);
     let round = why.round;
     tx.reopen_escalation(x.id, round, deadline)?;
     tx.insert_escalation_step(&StepInsert {
