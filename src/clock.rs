@@ -183,7 +183,41 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
 
 /// Formats a date-time the way huifang prints and stores it: `2026-12-03 15:04`.
 pub fn fmt_datetime(t: NaiveDateTime) -> String {
-    t.format(DATETIME_FMT).to_string()
+    use chrono::{Datelike, Timelike};
+    if !(0..=9999).contains(&t.year()) {
+        return t.format(DATETIME_FMT).to_string();
+    }
+    // Without the format-string machinery: `due --json` writes thousands of these.
+    let mut out = String::with_capacity(16);
+    let _ = write!(
+        out,
+        "{:04}-{:02}-{:02} {:02}:{:02}",
+        t.year(),
+        t.month(),
+        t.day(),
+        t.hour(),
+        t.minute()
+    );
+    out
+}
+
+/// `2026-12-03` exactly, read without a format string (how the store keeps dates).
+pub fn parse_iso_date(s: &str) -> Option<NaiveDate> {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        b[r].iter().try_fold(0u32, |n, &c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
+    };
+    NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?)
+}
+
+/// A stored date-time (`2026-12-03 15:04:05`), read without a format string.
+pub fn parse_iso_datetime(s: &str) -> Option<NaiveDateTime> {
+    (s.len() == 19).then(|| parse_iso_fast(s)).flatten()
 }
 
 pub fn ser_datetime<S: Serializer>(t: &NaiveDateTime, s: S) -> Result<S::Ok, S::Error> {
@@ -214,16 +248,37 @@ mod fast_format_tests {
             .unwrap();
         assert_eq!(iso_seconds(t), t.format("%Y-%m-%d %H:%M:%S").to_string());
         assert_eq!(iso_month(t), t.format("%Y-%m").to_string());
-        for s in ["2026-02-03 07:04:09", "2026-02-03 07:04", "2026-12-31 23:59:59"] {
+        assert_eq!(fmt_datetime(t), t.format(DATETIME_FMT).to_string());
+        assert_eq!(parse_iso_date("2026-02-03"), Some(t.date()));
+        assert_eq!(parse_iso_date("2026-02-30"), None);
+        assert_eq!(parse_iso_datetime("2026-02-03 07:04:09"), Some(t));
+        for s in [
+            "2026-02-03 07:04:09",
+            "2026-02-03 07:04",
+            "2026-12-31 23:59:59",
+        ] {
             assert_eq!(parse_iso_fast(s), {
-                let f = if s.len() == 19 { "%Y-%m-%d %H:%M:%S" } else { "%Y-%m-%d %H:%M" };
+                let f = if s.len() == 19 {
+                    "%Y-%m-%d %H:%M:%S"
+                } else {
+                    "%Y-%m-%d %H:%M"
+                };
                 NaiveDateTime::parse_from_str(s, f).ok()
             });
         }
-        for s in ["2026-02-30 07:04", "2026-13-01 07:04", "2026-02-03 24:00", "2026-2-3 07:04:00", "2026/02/03 07:04"] {
+        for s in [
+            "2026-02-30 07:04",
+            "2026-13-01 07:04",
+            "2026-02-03 24:00",
+            "2026-2-3 07:04:00",
+            "2026/02/03 07:04",
+        ] {
             assert_eq!(parse_iso_fast(s), None, "{s}");
         }
-        assert_eq!(parse_datetime("2026-2-3 7:04"), NaiveDateTime::parse_from_str("2026-2-3 7:04", "%Y-%m-%d %H:%M").ok());
+        assert_eq!(
+            parse_datetime("2026-2-3 7:04"),
+            NaiveDateTime::parse_from_str("2026-2-3 7:04", "%Y-%m-%d %H:%M").ok()
+        );
     }
 }
 

@@ -56,7 +56,6 @@ pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
     };
     // Every file is read and checked before anything is stored: one bad row refuses its file,
     // and a refused file stops the whole run, so a fixed file can simply be imported again.
-    let t0 = std::time::Instant::now();
     let mut parsed = Vec::new();
     let mut problems = Vec::new();
     for path in &a.files {
@@ -91,7 +90,6 @@ pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
         ));
         return Err(BadInput::many(problems).into());
     }
-    eprintln!("TIMING parse {:?}", t0.elapsed());
     let total: usize = parsed.iter().map(|f| f.rows.len()).sum();
     let filtered: usize = parsed.iter().map(|f| f.filtered).sum();
     let read: usize = parsed.iter().map(|f| f.read).sum();
@@ -124,7 +122,6 @@ pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
         Ok(())
     })?;
     progress.finish();
-    eprintln!("TIMING intake {:?}", t0.elapsed());
     if a.dry_run {
         drop(tx);
     } else {
@@ -139,7 +136,6 @@ pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
         )?;
         tx.commit()?;
     }
-    eprintln!("TIMING commit {:?}", t0.elapsed());
     if a.json.json {
         print_json(&serde_json::json!({
             "dry_run": a.dry_run,

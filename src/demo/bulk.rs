@@ -223,7 +223,9 @@ impl Hands for Bulk<'_, '_> {
         operator: &str,
         at: NaiveDateTime,
     ) -> Result<bool> {
-        let record_id = self.tx.insert_record(task.task_id, rec, operator, at, false)?;
+        let record_id = self
+            .tx
+            .insert_record(task.task_id, rec, operator, at, false)?;
         self.work.end = Some((TaskState::Done, at));
         let m = self.memo(task.event_id)?;
         self.ended(m, TaskState::Done);

@@ -75,8 +75,7 @@ impl Hands for Workflow<'_, '_> {
         operator: &str,
         at: NaiveDateTime,
     ) -> Result<bool> {
-        let done =
-            workflow::record(self.tx, self.config, task.task_id, rec, operator, at, false)?;
+        let done = workflow::record(self.tx, self.config, task.task_id, rec, operator, at, false)?;
         Ok(done.escalation_id.is_some())
     }
 }

@@ -275,7 +275,16 @@ pub fn generate_worked(
     let mut events = Events::new(config, plan, now)?;
     let mut summary = intake(tx, config, plan, now, &mut events, tick, &mut |_, _| {})?;
     let mut hands = desk::Workflow { tx, config };
-    work(tx, config, now, &events.sites, plan.seed, &mut hands, &mut summary, tick)?;
+    work(
+        tx,
+        config,
+        now,
+        &events.sites,
+        plan.seed,
+        &mut hands,
+        &mut summary,
+        tick,
+    )?;
     Ok(summary)
 }
 
@@ -539,4 +548,3 @@ fn timeline(plan: &Plan, now: NaiveDateTime, rng: &mut Rng) -> Vec<NaiveDateTime
     out.sort_unstable();
     out
 }
-

@@ -147,6 +147,19 @@ pub trait Reads {
         };
         escalations::list(self.conn(), filter, today)
     }
+    /// The first `limit` escalations not closed, in the order of [`Reads::escalations`]; with
+    /// [`Reads::open_escalation_counts`], what a screen shows without loading them all.
+    fn open_escalations_first(
+        &self,
+        today: NaiveDate,
+        limit: usize,
+    ) -> Result<Vec<EscalationView>> {
+        escalations::open_first(self.conn(), today, limit)
+    }
+    /// How many escalations are not closed, and how many of those are past their deadline.
+    fn open_escalation_counts(&self, today: NaiveDate) -> Result<(u64, u64)> {
+        escalations::open_counts(self.conn(), today)
+    }
     /// Escalations of one event, or one escalation, in the same order.
     fn escalations_where(
         &self,
@@ -376,11 +389,9 @@ impl Tx<'_> {
             self.tx.execute_batch(&format!("DROP INDEX \"{name}\""))?;
         }
         let out = f();
-        let t0 = std::time::Instant::now();
         let rebuilt = deferred
             .iter()
             .try_for_each(|(_, sql)| self.tx.execute_batch(sql));
-        eprintln!("TIMING index rebuild {:?}", t0.elapsed());
         let out = out?;
         rebuilt?;
         Ok(out)
@@ -512,6 +523,31 @@ fn sql_datetime(t: NaiveDateTime) -> String {
     } else {
         t.format("%F %T%.f").to_string()
     }
+}
+
+/// Reads a date column; the stored `YYYY-MM-DD` without chrono's format strings (the due list
+/// reads two per row), anything else as rusqlite does.
+fn date(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<NaiveDate> {
+    if let rusqlite::types::ValueRef::Text(t) = r.get_ref(i)?
+        && let Some(d) = std::str::from_utf8(t)
+            .ok()
+            .and_then(crate::clock::parse_iso_date)
+    {
+        return Ok(d);
+    }
+    r.get(i)
+}
+
+/// Reads a nullable date-time column the same way.
+fn opt_datetime(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Option<NaiveDateTime>> {
+    if let rusqlite::types::ValueRef::Text(t) = r.get_ref(i)?
+        && let Some(d) = std::str::from_utf8(t)
+            .ok()
+            .and_then(crate::clock::parse_iso_datetime)
+    {
+        return Ok(Some(d));
+    }
+    r.get(i)
 }
 
 /// Reads a string-coded column (`pending`, `phone`…) back into its enum.

@@ -216,7 +216,12 @@ pub(crate) const TOP_UP_CANDIDATES: usize = 200;
 
 /// Whether a cohort of `events` events, `selected` of them selected and `unreachable` of those
 /// never reached, falls short of the rule's rate of reached customers.
-pub(crate) fn short_of_rate(rule: &CategoryRule, events: u64, selected: u64, unreachable: u64) -> bool {
+pub(crate) fn short_of_rate(
+    rule: &CategoryRule,
+    events: u64,
+    selected: u64,
+    unreachable: u64,
+) -> bool {
     let needed = (rule.rate * events as f64 - 1e-9).ceil() as u64;
     selected.saturating_sub(unreachable) < needed
 }
@@ -230,13 +235,8 @@ pub(crate) fn can_substitute(
     contract: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
     now: NaiveDateTime,
 ) -> bool {
-    let windows = crate::rules::windows_for(
-        key,
-        rule,
-        completed_at.date(),
-        contract,
-        config.calendar(),
-    );
+    let windows =
+        crate::rules::windows_for(key, rule, completed_at.date(), contract, config.calendar());
     windows.is_ok_and(|ws| ws.iter().all(|w| w.due >= now.date()))
 }
 
