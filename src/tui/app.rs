@@ -18,6 +18,9 @@ use crate::i18n::fill;
 use crate::store::{DueQuery, Reads, Store};
 use crate::workflow;
 
+/// How many records waiting for review the TUI loads (oldest first).
+const REVIEW_WINDOW: usize = 500;
+
 pub struct App {
     pub state: State,
     pub store: Store,
@@ -97,7 +100,7 @@ impl App {
     /// what else changed is the escalations, the reviews and the day's count, reloaded on their
     /// own instead of the whole queue (which costs a query over every pending call-back). When
     /// another process wrote meanwhile, everything is reloaded.
-    fn refresh_after_save(&mut self) -> Result<()> {
+    fn refresh_after_save(&mut self, escalated: bool) -> Result<()> {
         // Our own commits leave data_version as it was: a change means somebody else's.
         if self.store.data_version()? != self.data_version
             || self.clock.now().date() != self.state.now.date()
@@ -105,8 +108,13 @@ impl App {
             return self.reload();
         }
         self.state.now = self.clock.now();
-        self.load_escalations()?;
-        self.load_reviews()?;
+        if escalated {
+            self.load_escalations()?;
+        }
+        // The new record is the newest: it joins the review list only when that is not full.
+        if self.state.reviews.items.len() < REVIEW_WINDOW {
+            self.load_reviews()?;
+        }
         self.state.done_today += 1;
         self.load_shown_detail()
     }
@@ -183,7 +191,7 @@ impl App {
     }
 
     fn load_reviews(&mut self) -> Result<()> {
-        self.state.reviews.items = self.store.review_queue(Some(500))?;
+        self.state.reviews.items = self.store.review_queue(Some(REVIEW_WINDOW))?;
         let n = self.state.reviews.items.len();
         self.state.reviews.selected = self.state.reviews.selected.min(n.saturating_sub(1));
         Ok(())
@@ -264,7 +272,7 @@ impl App {
                             );
                         }
                         self.state.info(msg);
-                        self.refresh_after_save()?;
+                        self.refresh_after_save(done.escalation.is_some())?;
                     }
                     Err(e) => {
                         let text = error_text(&e);
