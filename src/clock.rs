@@ -1,5 +1,7 @@
 //! The one clock everything asks: wall time in the configured zone, or `HUIFANG_NOW`.
 
+use std::fmt::Write as _;
+
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use serde::Serializer;
 
@@ -88,6 +90,11 @@ fn parse_now(s: &str, zone: Zone) -> Option<NaiveDateTime> {
 /// with or without seconds, a `T` between, or a bare date (taken as midnight).
 pub fn parse_datetime(s: &str) -> Option<NaiveDateTime> {
     let s = s.trim();
+    // The shape huifang itself writes (and most exports use), read without a format string: a
+    // million-row import spends a good part of its time here otherwise.
+    if let Some(t) = parse_iso_fast(s) {
+        return Some(t);
+    }
     const FORMATS: &[&str] = &[
         "%Y-%m-%d %H:%M:%S",
         "%Y-%m-%d %H:%M",
@@ -101,6 +108,64 @@ pub fn parse_datetime(s: &str) -> Option<NaiveDateTime> {
         .iter()
         .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok())
         .or_else(|| parse_date(s).map(|d| d.and_time(NaiveTime::MIN)))
+}
+
+/// `2026-12-03 15:04` or `2026-12-03 15:04:05`, exactly; `None` for anything else (which the
+/// format strings then read, or refuse).
+fn parse_iso_fast(s: &str) -> Option<NaiveDateTime> {
+    let b = s.as_bytes();
+    if !(b.len() == 16 || b.len() == 19) {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        b[r].iter().try_fold(0u32, |n, &c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
+    };
+    if b[4] != b'-' || b[7] != b'-' || b[10] != b' ' || b[13] != b':' {
+        return None;
+    }
+    let sec = if b.len() == 19 {
+        if b[16] != b':' {
+            return None;
+        }
+        num(17..19)?
+    } else {
+        0
+    };
+    let date = NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?)?;
+    date.and_hms_opt(num(11..13)?, num(14..16)?, sec)
+}
+
+/// `2026-12-03 15:04:05`, without a format string (what `%Y-%m-%d %H:%M:%S` gives).
+pub fn iso_seconds(t: NaiveDateTime) -> String {
+    use chrono::{Datelike, Timelike};
+    if !(0..=9999).contains(&t.year()) {
+        return t.format("%Y-%m-%d %H:%M:%S").to_string();
+    }
+    let mut out = String::with_capacity(19);
+    let _ = write!(
+        out,
+        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
+        t.year(),
+        t.month(),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    );
+    out
+}
+
+/// `2026-12`, the month of `t` (what `%Y-%m` gives).
+pub fn iso_month(t: NaiveDateTime) -> String {
+    use chrono::Datelike;
+    if !(0..=9999).contains(&t.year()) {
+        return t.format("%Y-%m").to_string();
+    }
+    let mut out = String::with_capacity(7);
+    let _ = write!(out, "{:04}-{:02}", t.year(), t.month());
+    out
 }
 
 /// Reads a date: `2026-12-03`, `2026/12/3`, `2026.12.3`, `20261203`.
@@ -118,7 +183,41 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
 
 /// Formats a date-time the way huifang prints and stores it: `2026-12-03 15:04`.
 pub fn fmt_datetime(t: NaiveDateTime) -> String {
-    t.format(DATETIME_FMT).to_string()
+    use chrono::{Datelike, Timelike};
+    if !(0..=9999).contains(&t.year()) {
+        return t.format(DATETIME_FMT).to_string();
+    }
+    // Without the format-string machinery: `due --json` writes thousands of these.
+    let mut out = String::with_capacity(16);
+    let _ = write!(
+        out,
+        "{:04}-{:02}-{:02} {:02}:{:02}",
+        t.year(),
+        t.month(),
+        t.day(),
+        t.hour(),
+        t.minute()
+    );
+    out
+}
+
+/// `2026-12-03` exactly, read without a format string (how the store keeps dates).
+pub fn parse_iso_date(s: &str) -> Option<NaiveDate> {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        b[r].iter().try_fold(0u32, |n, &c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
+    };
+    NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?)
+}
+
+/// A stored date-time (`2026-12-03 15:04:05`), read without a format string.
+pub fn parse_iso_datetime(s: &str) -> Option<NaiveDateTime> {
+    (s.len() == 19).then(|| parse_iso_fast(s)).flatten()
 }
 
 pub fn ser_datetime<S: Serializer>(t: &NaiveDateTime, s: S) -> Result<S::Ok, S::Error> {
@@ -135,6 +234,52 @@ pub fn ser_opt_datetime<S: Serializer>(t: &Option<NaiveDateTime>, s: S) -> Resul
 /// Midnight at the start of `d`, in a zone-free sense.
 pub fn start_of(d: NaiveDate) -> NaiveDateTime {
     d.and_time(NaiveTime::MIN)
+}
+
+#[cfg(test)]
+mod fast_format_tests {
+    use super::*;
+
+    #[test]
+    fn the_fast_paths_agree_with_the_format_strings() {
+        let t = NaiveDate::from_ymd_opt(2026, 2, 3)
+            .unwrap()
+            .and_hms_opt(7, 4, 9)
+            .unwrap();
+        assert_eq!(iso_seconds(t), t.format("%Y-%m-%d %H:%M:%S").to_string());
+        assert_eq!(iso_month(t), t.format("%Y-%m").to_string());
+        assert_eq!(fmt_datetime(t), t.format(DATETIME_FMT).to_string());
+        assert_eq!(parse_iso_date("2026-02-03"), Some(t.date()));
+        assert_eq!(parse_iso_date("2026-02-30"), None);
+        assert_eq!(parse_iso_datetime("2026-02-03 07:04:09"), Some(t));
+        for s in [
+            "2026-02-03 07:04:09",
+            "2026-02-03 07:04",
+            "2026-12-31 23:59:59",
+        ] {
+            assert_eq!(parse_iso_fast(s), {
+                let f = if s.len() == 19 {
+                    "%Y-%m-%d %H:%M:%S"
+                } else {
+                    "%Y-%m-%d %H:%M"
+                };
+                NaiveDateTime::parse_from_str(s, f).ok()
+            });
+        }
+        for s in [
+            "2026-02-30 07:04",
+            "2026-13-01 07:04",
+            "2026-02-03 24:00",
+            "2026-2-3 07:04:00",
+            "2026/02/03 07:04",
+        ] {
+            assert_eq!(parse_iso_fast(s), None, "{s}");
+        }
+        assert_eq!(
+            parse_datetime("2026-2-3 7:04"),
+            NaiveDateTime::parse_from_str("2026-2-3 7:04", "%Y-%m-%d %H:%M").ok()
+        );
+    }
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@ use color_eyre::eyre::Result;
 
 use super::progress::Progress;
 use super::{Ctx, JsonFlag, print_json};
-use crate::demo::{Plan, Tick, generate};
+use crate::demo::{Plan, Tick, generate, write_csv};
 use crate::error::BadInput;
 use crate::i18n::fill;
 use crate::store::Reads;
@@ -22,11 +22,24 @@ pub struct DemoArgs {
     /// How many months of history, up to now.
     #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=120))]
     pub months: u32,
+    /// Write the events as a CSV import file instead of filling a database: `huifang import FILE`
+    /// into an empty database then takes in the same events and tasks (without the desk's work).
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<std::path::PathBuf>,
     #[command(flatten)]
     pub json: JsonFlag,
 }
 
 pub fn run(ctx: &Ctx, a: &DemoArgs) -> Result<()> {
+    let plan = Plan {
+        events: a.events as usize,
+        seed: a.seed,
+        sites: a.sites as usize,
+        months: a.months,
+    };
+    if let Some(file) = &a.csv {
+        return write_csv_file(ctx, a, &plan, file);
+    }
     let path = ctx.db_path()?;
     let mut store = ctx.open_store()?;
     store.use_page_cache(256)?;
@@ -40,12 +53,6 @@ pub fn run(ctx: &Ctx, a: &DemoArgs) -> Result<()> {
         ))
         .into());
     }
-    let plan = Plan {
-        events: a.events as usize,
-        seed: a.seed,
-        sites: a.sites as usize,
-        months: a.months,
-    };
     let mut bar: Option<Progress> = None;
     let summary = generate(&tx, &ctx.config, &plan, ctx.clock.now(), &mut |t| match t {
         Tick::Start(total) => bar = Some(Progress::new(total)),
@@ -75,6 +82,29 @@ pub fn run(ctx: &Ctx, a: &DemoArgs) -> Result<()> {
                 ("overdue", &s.overdue),
                 ("due_today", &s.due_today),
             ]
+        )
+    );
+    Ok(())
+}
+
+/// `demo --csv FILE`: the same events as an import file; the database is not touched.
+fn write_csv_file(ctx: &Ctx, a: &DemoArgs, plan: &Plan, file: &std::path::Path) -> Result<()> {
+    let out = std::fs::File::create(file)
+        .map_err(|e| BadInput::new(format!("{}: cannot write: {e}", file.display())))?;
+    let mut bar: Option<Progress> = None;
+    let n = write_csv(out, &ctx.config, plan, ctx.clock.now(), &mut |t| match t {
+        Tick::Start(total) => bar = Some(Progress::new(total)),
+        Tick::Done(done) => bar.iter().for_each(|b| b.tick(done)),
+        Tick::End => bar.take().iter().for_each(Progress::finish),
+    })?;
+    if a.json.json {
+        return print_json(&serde_json::json!({ "csv": file.display().to_string(), "events": n }));
+    }
+    println!(
+        "{}",
+        fill(
+            ctx.t("msg.demo_csv"),
+            &[("path", &file.display()), ("events", &n)]
         )
     );
     Ok(())

@@ -137,7 +137,10 @@ fn add(ctx: &Ctx, a: &AddArgs) -> Result<()> {
     let mut store = ctx.open_store()?;
     let tx = store.write()?;
     let result = Intake::new(&ctx.config, ctx.clock.now()).take(&tx, &event)?;
-    if let IntakeResult::Imported { selected, tasks } = &result {
+    if let IntakeResult::Imported {
+        selected, tasks, ..
+    } = &result
+    {
         let after = serde_json::json!({ "selected": selected, "tasks": tasks });
         tx.audit(
             ctx.clock.now(),
@@ -164,6 +167,7 @@ fn add(ctx: &Ctx, a: &AddArgs) -> Result<()> {
             IntakeResult::Imported {
                 selected: true,
                 tasks,
+                ..
             },
             false,
         ) => {

@@ -95,26 +95,32 @@ pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
     let read: usize = parsed.iter().map(|f| f.read).sum();
     let progress = Progress::new(total);
     let mut store = ctx.open_store()?;
+    // A big import keeps the pages of its growing tables and indexes in memory.
+    store.use_page_cache(256)?;
     let tx = store.write()?;
     let mut intake = Intake::new(&ctx.config, ctx.clock.now());
     let mut report = IntakeReport::default();
     let mut done = 0usize;
-    for file in &parsed {
-        for (line, event) in &file.rows {
-            let result = intake.take(&tx, event)?;
-            if let IntakeResult::Conflict(fields) = &result {
-                eprintln!(
-                    "{}:{line}: ref: `{}` is already stored with other content ({}); kept the stored one",
-                    file.name,
-                    crate::text::sanitize(&event.reference),
-                    fields.join(", ")
-                );
+    // Into an empty database, the indexes are built once at the end.
+    tx.with_indexes_deferred(&["events", "tasks"], || {
+        for file in &parsed {
+            for (line, event) in &file.rows {
+                let result = intake.take(&tx, event)?;
+                if let IntakeResult::Conflict(fields) = &result {
+                    eprintln!(
+                        "{}:{line}: ref: `{}` is already stored with other content ({}); kept the stored one",
+                        file.name,
+                        crate::text::sanitize(&event.reference),
+                        fields.join(", ")
+                    );
+                }
+                report.add(&result);
+                done += 1;
+                progress.tick(done);
             }
-            report.add(&result);
-            done += 1;
-            progress.tick(done);
         }
-    }
+        Ok(())
+    })?;
     progress.finish();
     let mut after = crate::workflow::daily::AfterIntake::default();
     if a.dry_run {

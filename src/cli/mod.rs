@@ -135,7 +135,7 @@ pub enum Command {
     Calendar(calendar::CalendarArgs),
     /// Fill an empty database with a few months of realistic, reproducible demo data.
     #[command(
-        after_help = "Examples:\n  huifang --db demo.db demo\n  huifang --db big.db demo --events 100000 --sites 10 --months 12 --seed 7\n  HUIFANG_NOW='2026-12-03 10:00' huifang --db a.db demo --seed 1   (the same data on every run)\n\nThe history ends at now: the same seed and the same HUIFANG_NOW give the same database."
+        after_help = "Examples:\n  huifang --db demo.db demo\n  huifang --db big.db demo --events 100000 --sites 10 --months 12 --seed 7\n  HUIFANG_NOW='2026-12-03 10:00' huifang --db a.db demo --seed 1   (the same data on every run)\n\n  huifang demo --events 1000000 --sites 20 --months 24 --csv events.csv   (the same events as an import file)\n\nThe history ends at now: the same seed and the same HUIFANG_NOW give the same database."
     )]
     Demo(demo::DemoArgs),
     /// Visits (上门回访): print a call-back's record sheet (回访记录表) for the customer to sign,

@@ -72,7 +72,7 @@ impl NewEvent {
             &self.department,
             &self.matter,
             &self.summary,
-            &self.completed_at.format("%Y-%m-%d %H:%M:%S").to_string(),
+            &crate::clock::iso_seconds(self.completed_at),
             &self
                 .contract_start
                 .map(|d| d.to_string())

@@ -38,6 +38,39 @@ pub struct EscalationView {
     pub recall_task_id: Option<TaskId>,
 }
 
+/// The columns of an [`EscalationView`] over `escalations x`, `events e` and `records r`
+/// (`?4` is today), read by [`view_from_row`].
+const VIEW_COLUMNS: &str = "x.id, e.ref, e.category, e.site, e.customer, e.phone, e.unit, x.round, x.state, x.owner_role, \
+                x.reason, x.opened_at, x.deadline, x.record_id, r.outcome, r.operator, r.note, \
+                x.department, x.handler, x.recall_task_id, (x.state = 'open' AND x.deadline < ?4)";
+
+fn view_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<EscalationView> {
+    let outcome: Option<String> = r.get(14)?;
+    Ok(EscalationView {
+        id: r.get(0)?,
+        event_ref: r.get(1)?,
+        category: r.get(2)?,
+        site: r.get(3)?,
+        customer: r.get(4)?,
+        phone: r.get(5)?,
+        unit: r.get(6)?,
+        round: r.get(7)?,
+        state: code(r, 8, EscalationState::parse)?,
+        owner_role: r.get(9)?,
+        reason: r.get(10)?,
+        opened_at: r.get(11)?,
+        deadline: r.get(12)?,
+        record_id: r.get(13)?,
+        outcome: outcome.as_deref().and_then(Outcome::parse),
+        operator: r.get(15)?,
+        note: r.get(16)?,
+        department: r.get(17)?,
+        handler: r.get(18)?,
+        recall_task_id: r.get(19)?,
+        overdue: r.get(20)?,
+    })
+}
+
 /// Which escalations to list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EscalationFilter {
@@ -56,46 +89,75 @@ pub(super) fn list(
     filter: EscalationFilter,
     today: NaiveDate,
 ) -> Result<Vec<EscalationView>> {
+    list_first(c, filter, today, None)
+}
+
+/// Open (not closed) escalations: how many, and how many of them past their deadline on `today`.
+pub(super) fn open_counts(c: &Connection, today: NaiveDate) -> Result<(u64, u64)> {
+    let (n, overdue): (i64, i64) = c
+        .prepare_cached(
+            "SELECT count(*), coalesce(sum(state = 'open' AND deadline < ?1), 0) FROM escalations WHERE state <> 'closed'",
+        )?
+        .query_row([today], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok((n as u64, overdue as u64))
+}
+
+/// The first `limit` escalations not closed, in the order of [`list`]: the overdue ones by age,
+/// then the others by age, each read in order from `escalations_open_by_age` and stopped at
+/// `limit`, so that neither tens of thousands of rows are sorted nor joined.
+pub(super) fn open_first(
+    c: &Connection,
+    today: NaiveDate,
+    limit: usize,
+) -> Result<Vec<EscalationView>> {
+    let sql = format!(
+        "SELECT {VIEW_COLUMNS} \
+         FROM escalations x JOIN events e ON e.id = x.event_id LEFT JOIN records r ON r.id = x.record_id \
+         WHERE x.id IN ( \
+             SELECT id FROM (SELECT id FROM escalations \
+                 WHERE state <> 'closed' AND state = 'open' AND deadline < ?4 ORDER BY opened_at, id LIMIT ?1) \
+             UNION ALL \
+             SELECT id FROM (SELECT id FROM escalations \
+                 WHERE state <> 'closed' AND NOT (state = 'open' AND deadline < ?4) ORDER BY opened_at, id LIMIT ?1))"
+    );
+    let mut out = c
+        .prepare_cached(&sql)?
+        .query_map(
+            params![limit as i64, None::<i64>, None::<i64>, today],
+            view_from_row,
+        )?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    // The order of `list`: overdue first, then by age.
+    out.sort_by_key(|x| (!x.overdue, x.opened_at, x.id));
+    out.truncate(limit);
+    Ok(out)
+}
+
+/// The first `limit` of [`list`] (all for `None`): the escalations are chosen and ordered on
+/// their own table first, so only those shown are joined with their events and records.
+pub(super) fn list_first(
+    c: &Connection,
+    filter: EscalationFilter,
+    today: NaiveDate,
+    limit: Option<usize>,
+) -> Result<Vec<EscalationView>> {
     let (open_only, id, event) = match filter {
         EscalationFilter::Open => (true, None, None),
         EscalationFilter::All => (false, None, None),
         EscalationFilter::Id(id) => (false, Some(id), None),
         EscalationFilter::Event(e) => (false, None, Some(e)),
     };
-    let mut stmt = c.prepare_cached(
-        "SELECT x.id, e.ref, e.category, e.site, e.customer, e.phone, e.unit, x.round, x.state, x.owner_role, \
-                x.reason, x.opened_at, x.deadline, x.record_id, r.outcome, r.operator, r.note, \
-                x.department, x.handler, x.recall_task_id, (x.state = 'open' AND x.deadline < ?4) \
-         FROM escalations x JOIN events e ON e.id = x.event_id LEFT JOIN records r ON r.id = x.record_id \
-         WHERE (NOT ?1 OR x.state <> 'closed') AND (?2 IS NULL OR x.id = ?2) AND (?3 IS NULL OR x.event_id = ?3) \
-         ORDER BY (x.state = 'open' AND x.deadline < ?4) DESC, x.opened_at, x.id",
-    )?;
-    let rows = stmt.query_map(params![open_only, id, event, today], |r| {
-        let outcome: Option<String> = r.get(14)?;
-        Ok(EscalationView {
-            id: r.get(0)?,
-            event_ref: r.get(1)?,
-            category: r.get(2)?,
-            site: r.get(3)?,
-            customer: r.get(4)?,
-            phone: r.get(5)?,
-            unit: r.get(6)?,
-            round: r.get(7)?,
-            state: code(r, 8, EscalationState::parse)?,
-            owner_role: r.get(9)?,
-            reason: r.get(10)?,
-            opened_at: r.get(11)?,
-            deadline: r.get(12)?,
-            record_id: r.get(13)?,
-            outcome: outcome.as_deref().and_then(Outcome::parse),
-            operator: r.get(15)?,
-            note: r.get(16)?,
-            department: r.get(17)?,
-            handler: r.get(18)?,
-            recall_task_id: r.get(19)?,
-            overdue: r.get(20)?,
-        })
-    })?;
+    let sql = format!(
+        "SELECT {VIEW_COLUMNS} \
+         FROM (SELECT * FROM escalations \
+               WHERE (NOT ?1 OR state <> 'closed') AND (?2 IS NULL OR id = ?2) AND (?3 IS NULL OR event_id = ?3) \
+               ORDER BY (state = 'open' AND deadline < ?4) DESC, opened_at, id LIMIT ?5) x \
+         JOIN events e ON e.id = x.event_id LEFT JOIN records r ON r.id = x.record_id \
+         ORDER BY (x.state = 'open' AND x.deadline < ?4) DESC, x.opened_at, x.id"
+    );
+    let mut stmt = c.prepare_cached(&sql)?;
+    let limit = limit.map_or(-1, |l| l as i64);
+    let rows = stmt.query_map(params![open_only, id, event, today, limit], view_from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 

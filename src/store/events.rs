@@ -82,7 +82,8 @@ pub(super) fn cohort_count(c: &Connection, cohort: &Cohort) -> Result<CohortCoun
 
 /// Events of the same customer (by phone when known, else name) or the same unit, newest first.
 pub(super) fn related(c: &Connection, e: &ServiceEvent, limit: usize) -> Result<Vec<ServiceEvent>> {
-    // The customer by phone (else by name) and the unit, each on its own index, united.
+    // The customer by phone (else by name) and the unit at the site, each on its own index,
+    // united: a unit name (1号楼1单元101) recurs at every site, so it is looked up with the site.
     let ev = &e.event;
     let who = if ev.phone.is_empty() {
         "customer = ?3 AND ?3 <> ''"
@@ -91,7 +92,7 @@ pub(super) fn related(c: &Connection, e: &ServiceEvent, limit: usize) -> Result<
     };
     let sql = format!(
         "SELECT {COLUMNS} FROM events WHERE id IN ( \
-           SELECT id FROM events WHERE {who} UNION SELECT id FROM events WHERE unit = ?4 AND ?4 <> '') \
+           SELECT id FROM events WHERE {who} UNION SELECT id FROM events WHERE site = ?2 AND unit = ?4 AND ?4 <> '') \
          AND id <> ?1 AND +site = ?2 ORDER BY completed_at DESC LIMIT ?5"
     );
     let key = if ev.phone.is_empty() {
@@ -252,14 +253,14 @@ impl Tx<'_> {
                 ev.department,
                 ev.matter,
                 ev.summary,
-                ev.completed_at,
+                super::sql_datetime(ev.completed_at),
                 ev.contract_start,
                 ev.contract_end,
-                ev.completed_at.format("%Y-%m").to_string(),
+                crate::clock::iso_month(ev.completed_at),
                 e.selected,
                 e.selection_reason,
                 ev.fingerprint(),
-                e.imported_at,
+                super::sql_datetime(e.imported_at),
                 e.repeat_count,
                 ev.customer_kind.code(),
                 ev.stage,

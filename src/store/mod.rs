@@ -182,6 +182,19 @@ pub trait Reads {
         };
         escalations::list(self.conn(), filter, today)
     }
+    /// The first `limit` escalations not closed, in the order of [`Reads::escalations`]; with
+    /// [`Reads::open_escalation_counts`], what a screen shows without loading them all.
+    fn open_escalations_first(
+        &self,
+        today: NaiveDate,
+        limit: usize,
+    ) -> Result<Vec<EscalationView>> {
+        escalations::open_first(self.conn(), today, limit)
+    }
+    /// How many escalations are not closed, and how many of those are past their deadline.
+    fn open_escalation_counts(&self, today: NaiveDate) -> Result<(u64, u64)> {
+        escalations::open_counts(self.conn(), today)
+    }
     /// Escalations of one event, or one escalation, in the same order.
     fn escalations_where(
         &self,
@@ -384,6 +397,53 @@ impl Tx<'_> {
     pub fn commit(self) -> Result<()> {
         self.tx.commit().map_err(busy_message)
     }
+
+    /// Runs `f` (a bulk load: a first import, demo data) with the secondary indexes of `tables`
+    /// dropped, then builds them again: SQLite then sorts each index once instead of updating it
+    /// row by row, several times faster at a million rows. Only when every one of `tables` is
+    /// empty (else `f` just runs): a load into a store that holds data looks it up through those
+    /// indexes. Uniqueness (`ref`, a task's one record) is kept throughout: those indexes stay.
+    /// The indexes are made again from their own stored definitions, so the schema is what the
+    /// migrations made; and all of it is inside the transaction: dropped, it rolls back too.
+    pub fn with_indexes_deferred<T>(
+        &self,
+        tables: &[&str],
+        f: impl FnOnce() -> Result<T>,
+    ) -> Result<T> {
+        let mut deferred: Vec<(String, String)> = Vec::new();
+        for table in tables {
+            // Table names come from the caller's code, never from input; checked all the same.
+            if !table.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
+                return Err(eyre!("not a table name: {table}"));
+            }
+            let empty: bool = self.tx.query_row(
+                &format!("SELECT NOT EXISTS (SELECT 1 FROM {table})"),
+                [],
+                |r| r.get(0),
+            )?;
+            if !empty {
+                return f();
+            }
+            let mut stmt = self.tx.prepare(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ?1 AND sql IS NOT NULL \
+                 AND upper(sql) NOT LIKE 'CREATE UNIQUE%' ORDER BY name",
+            )?;
+            let rows = stmt
+                .query_map([table], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<Vec<(String, String)>>>()?;
+            deferred.extend(rows);
+        }
+        for (name, _) in &deferred {
+            self.tx.execute_batch(&format!("DROP INDEX \"{name}\""))?;
+        }
+        let out = f();
+        let rebuilt = deferred
+            .iter()
+            .try_for_each(|(_, sql)| self.tx.execute_batch(sql));
+        let out = out?;
+        rebuilt?;
+        Ok(out)
+    }
 }
 
 /// Registers `huifang_archiving()`, which the delete triggers of schema V6 ask.
@@ -513,6 +573,24 @@ fn restrict(path: &Path, mode: u32) {
 #[cfg(not(unix))]
 fn restrict(_: &Path, _: u32) {}
 
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn sql_datetime_is_what_rusqlite_stores() {
+        use rusqlite::types::{ToSql, ToSqlOutput, Value};
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 3, 4).unwrap();
+        for t in [
+            day.and_hms_opt(5, 6, 7).unwrap(),
+            day.and_hms_milli_opt(5, 6, 7, 250).unwrap(),
+        ] {
+            let Ok(ToSqlOutput::Owned(Value::Text(want))) = t.to_sql() else {
+                panic!("rusqlite stores a date-time as text")
+            };
+            assert_eq!(super::sql_datetime(t), want);
+        }
+    }
+}
+
 /// `huifang.db` in the platform's data dir, unless `HUIFANG_DB` says otherwise.
 pub fn default_path() -> Result<PathBuf> {
     if let Some(p) = std::env::var_os("HUIFANG_DB") {
@@ -523,6 +601,42 @@ pub fn default_path() -> Result<PathBuf> {
         .ok_or_else(|| {
             eyre!("no home folder to keep the database in: pass --db PATH or set HUIFANG_DB")
         })
+}
+
+/// A date-time as rusqlite's chrono support stores it (`%F %T%.f`), without the format-string
+/// machinery for whole seconds (every time huifang makes): the bulk inserts bind millions.
+fn sql_datetime(t: NaiveDateTime) -> String {
+    use chrono::Timelike;
+    if t.nanosecond() == 0 {
+        crate::clock::iso_seconds(t)
+    } else {
+        t.format("%F %T%.f").to_string()
+    }
+}
+
+/// Reads a date column; the stored `YYYY-MM-DD` without chrono's format strings (the due list
+/// reads two per row), anything else as rusqlite does.
+fn date(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<NaiveDate> {
+    if let rusqlite::types::ValueRef::Text(t) = r.get_ref(i)?
+        && let Some(d) = std::str::from_utf8(t)
+            .ok()
+            .and_then(crate::clock::parse_iso_date)
+    {
+        return Ok(d);
+    }
+    r.get(i)
+}
+
+/// Reads a nullable date-time column the same way.
+fn opt_datetime(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Option<NaiveDateTime>> {
+    if let rusqlite::types::ValueRef::Text(t) = r.get_ref(i)?
+        && let Some(d) = std::str::from_utf8(t)
+            .ok()
+            .and_then(crate::clock::parse_iso_datetime)
+    {
+        return Ok(Some(d));
+    }
+    r.get(i)
 }
 
 /// Reads a string-coded column (`pending`, `phone`…) back into its enum.

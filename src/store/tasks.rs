@@ -101,15 +101,11 @@ pub(super) fn due(c: &Connection, q: &DueQuery, now: NaiveDateTime) -> Result<Ve
                 t.channel \
          FROM tasks t JOIN events e ON e.id = t.event_id \
          WHERE t.state = 'pending' AND t.opens <= ?1 \
-           AND (?2 IS NULL OR e.site = ?2) AND (?3 IS NULL OR e.category = ?3) \
-         ORDER BY coalesce(t.next_attempt_at > ?5, 0), \
-                  CASE WHEN t.due < ?1 THEN 0 WHEN t.due = ?1 THEN 1 ELSE 2 END, t.due, t.id \
-         LIMIT ?4",
+           AND (?2 IS NULL OR e.site = ?2) AND (?3 IS NULL OR e.category = ?3)",
     )?;
-    let limit = q.limit.map_or(-1, |l| l as i64);
-    let rows = stmt.query_map(params![day, q.site, q.category, limit, now], |r| {
-        let opens: NaiveDate = r.get(10)?;
-        let due: NaiveDate = r.get(11)?;
+    let rows = stmt.query_map(params![day, q.site, q.category], |r| {
+        let opens = super::date(r, 10)?;
+        let due = super::date(r, 11)?;
         Ok(DueItem {
             task_id: r.get(0)?,
             event_ref: r.get(1)?,
@@ -127,22 +123,43 @@ pub(super) fn due(c: &Connection, q: &DueQuery, now: NaiveDateTime) -> Result<Ve
             attempts: r.get(12)?,
             role: r.get(13)?,
             claimed_by: r.get(14)?,
-            claimed_until: r.get(15)?,
+            claimed_until: super::opt_datetime(r, 15)?,
             repeat_count: r.get(16)?,
-            next_attempt_at: r.get(17)?,
+            next_attempt_at: super::opt_datetime(r, 17)?,
             phone_attempts: r.get(18)?,
             planned_channel: r
                 .get::<_, Option<String>>(19)?
                 .and_then(|c| Channel::parse(&c)),
         })
     })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    let mut items = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+    // Ordered here rather than by SQLite: its sorter would carry every row's text through a
+    // temporary b-tree (spilling to disk past its cache), several times slower at 10,000 rows.
+    // Those waiting for their next attempt last; then overdue, due that day, open; by due, id.
+    items.sort_by_key(|d| {
+        let urgency = match d.due.cmp(&day) {
+            std::cmp::Ordering::Less => 0,
+            std::cmp::Ordering::Equal => 1,
+            std::cmp::Ordering::Greater => 2,
+        };
+        (
+            d.next_attempt_at.is_some_and(|t| t > now),
+            urgency,
+            d.due,
+            d.task_id,
+        )
+    });
+    if let Some(l) = q.limit {
+        items.truncate(l);
+    }
+    Ok(items)
 }
 
 /// A pending task whose window has opened, with what a desk needs to plan working it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OpenTask {
     pub task_id: TaskId,
+    pub event_id: EventId,
     pub category: String,
     pub major: bool,
     pub site: String,
@@ -155,7 +172,7 @@ pub struct OpenTask {
 /// Pending tasks whose window opened on or before `day`, in id order (lighter than [`due`]).
 pub(super) fn open_by(c: &Connection, day: NaiveDate) -> Result<Vec<OpenTask>> {
     let mut stmt = c.prepare_cached(
-        "SELECT t.id, e.category, e.major, e.site, t.role, e.completed_at, t.opens, t.due \
+        "SELECT t.id, e.category, e.major, e.site, t.role, e.completed_at, t.opens, t.due, t.event_id \
          FROM tasks t JOIN events e ON e.id = t.event_id \
          WHERE t.state = 'pending' AND t.opens <= ?1 ORDER BY t.id",
     )?;
@@ -169,6 +186,7 @@ pub(super) fn open_by(c: &Connection, day: NaiveDate) -> Result<Vec<OpenTask>> {
             completed_at: r.get(5)?,
             opens: r.get(6)?,
             due: r.get(7)?,
+            event_id: r.get(8)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -193,8 +211,9 @@ impl Tx<'_> {
             .execute(params![
                 t.event_id,
                 t.kind.code(),
-                t.opens,
-                t.due,
+                // Display is `%F` without the format-string machinery (a bulk import binds millions).
+                t.opens.to_string(),
+                t.due.to_string(),
                 t.role,
                 t.rule,
                 t.rules_version,
@@ -213,7 +232,6 @@ impl Tx<'_> {
         Ok(())
     }
 
-    /// Counts one more failed attempt and returns the new count.
     /// Counts one more failed attempt, sets when to try next, and returns the new count.
     pub fn count_attempt(&self, id: TaskId, next_attempt_at: Option<NaiveDateTime>) -> Result<u32> {
         Ok(self
@@ -222,6 +240,31 @@ impl Tx<'_> {
                 "UPDATE tasks SET attempts = attempts + 1, next_attempt_at = ?2 WHERE id = ?1 RETURNING attempts",
             )?
             .query_row(params![id, next_attempt_at], |r| r.get(0))?)
+    }
+
+    /// Writes what a generated desk did to a task in one statement: its failed attempts, when
+    /// to try next, and its end (the demo's bulk history; the workflow goes through
+    /// `count_attempt` and `close_task`).
+    pub fn set_task_worked(
+        &self,
+        id: TaskId,
+        attempts: u32,
+        next_attempt_at: Option<NaiveDateTime>,
+        end: Option<(TaskState, NaiveDateTime)>,
+    ) -> Result<()> {
+        self.tx
+            .prepare_cached(
+                "UPDATE tasks SET attempts = ?2, next_attempt_at = ?3, state = coalesce(?4, state), \
+                 closed_at = coalesce(?5, closed_at) WHERE id = ?1",
+            )?
+            .execute(params![
+                id,
+                attempts,
+                next_attempt_at,
+                end.map(|(s, _)| s.code()),
+                end.map(|(_, t)| t)
+            ])?;
+        Ok(())
     }
 
     /// Claims a task for `who` until `until`, unless someone else holds an unexpired claim.

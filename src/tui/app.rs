@@ -18,6 +18,9 @@ use crate::i18n::fill;
 use crate::store::{DueQuery, Reads, Store};
 use crate::workflow;
 
+/// How many records waiting for review the TUI loads (oldest first).
+const REVIEW_WINDOW: usize = 500;
+
 pub struct App {
     pub state: State,
     pub store: Store,
@@ -84,15 +87,53 @@ impl App {
                 .filter(|s| self.state.queue.all.iter().any(|d| &d.site == s));
         }
         self.state.queue.refilter_keeping(keep);
-        self.state.escalations.items = self.store.escalations(false, today)?;
-        let n = self.state.escalations.items.len();
-        self.state.escalations.selected = self.state.escalations.selected.min(n.saturating_sub(1));
+        self.load_escalations()?;
         self.state.acting = workflow::roles::Acting::load(&self.store, &self.state.operator)?;
         self.load_reviews()?;
         self.state.done_today = self.store.records_since(crate::clock::start_of(today))?;
         self.state.has_events = self.store.has_events()?;
         self.data_version = self.store.data_version()?;
-        // While a form is open the pane keeps showing the call-back being recorded.
+        self.load_shown_detail()
+    }
+
+    /// After our own save: the saved task has left the queue already (`update::after_save`);
+    /// what else changed is the escalations, the reviews and the day's count, reloaded on their
+    /// own instead of the whole queue (which costs a query over every pending call-back). When
+    /// another process wrote meanwhile, everything is reloaded.
+    fn refresh_after_save(&mut self, escalated: bool) -> Result<()> {
+        // Our own commits leave data_version as it was: a change means somebody else's.
+        if self.store.data_version()? != self.data_version
+            || self.clock.now().date() != self.state.now.date()
+        {
+            return self.reload();
+        }
+        self.state.now = self.clock.now();
+        if escalated {
+            self.load_escalations()?;
+        }
+        // The new record is the newest: it joins the review list only when that is not full.
+        if self.state.reviews.items.len() < REVIEW_WINDOW {
+            self.load_reviews()?;
+        }
+        self.state.done_today += 1;
+        self.load_shown_detail()
+    }
+
+    fn load_escalations(&mut self) -> Result<()> {
+        let today = self.state.now.date();
+        let x = &mut self.state.escalations;
+        x.items = self
+            .store
+            .open_escalations_first(today, super::state::Escalations::WINDOW)?;
+        let (open, overdue) = self.store.open_escalation_counts(today)?;
+        (x.open_total, x.overdue_total) = (open as usize, overdue as usize);
+        x.selected = x.selected.min(x.items.len().saturating_sub(1));
+        Ok(())
+    }
+
+    /// The detail of the call-back shown: the one being recorded while a form is open (the pane
+    /// keeps showing it), else the selected one.
+    fn load_shown_detail(&mut self) -> Result<()> {
         let shown = self.state.form.as_ref().map(|f| f.task_id);
         if let Some(id) = shown.or_else(|| self.state.queue.current().map(|d| d.task_id)) {
             self.load_detail(id)?;
@@ -151,7 +192,7 @@ impl App {
     }
 
     fn load_reviews(&mut self) -> Result<()> {
-        self.state.reviews.items = self.store.review_queue(Some(500))?;
+        self.state.reviews.items = self.store.review_queue(Some(REVIEW_WINDOW))?;
         let n = self.state.reviews.items.len();
         self.state.reviews.selected = self.state.reviews.selected.min(n.saturating_sub(1));
         Ok(())
@@ -232,7 +273,7 @@ impl App {
                             );
                         }
                         self.state.info(msg);
-                        self.reload()?;
+                        self.refresh_after_save(done.escalation.is_some())?;
                     }
                     Err(e) => {
                         let text = error_text(&e);

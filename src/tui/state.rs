@@ -245,22 +245,38 @@ impl Form {
     }
 }
 
+/// The escalations not closed: the first [`Escalations::WINDOW`] of them (overdue first, then
+/// oldest), and how many there are in all.
 #[derive(Debug, Default)]
 pub struct Escalations {
     pub items: Vec<EscalationView>,
     pub selected: usize,
+    /// All those not closed, and those of them past their deadline (`items` may hold fewer).
+    pub open_total: usize,
+    pub overdue_total: usize,
 }
 
 impl Escalations {
+    /// How many the pane loads: a million-event history has tens of thousands open; the rest
+    /// are in `huifang escalations`.
+    pub const WINDOW: usize = 500;
+
     pub fn current(&self) -> Option<&EscalationView> {
         self.items.get(self.selected)
     }
 
     pub fn open_count(&self) -> usize {
-        self.items
+        let loaded = self
+            .items
             .iter()
             .filter(|x| x.state != EscalationState::Closed)
-            .count()
+            .count();
+        self.open_total.max(loaded)
+    }
+
+    pub fn overdue_count(&self) -> usize {
+        let loaded = self.items.iter().filter(|e| e.overdue).count();
+        self.overdue_total.max(loaded)
     }
 }
 

@@ -217,6 +217,43 @@ pub fn attempt(
     })
 }
 
+/// How many of a cohort's newest unselected events a top-up looks at.
+pub(crate) const TOP_UP_CANDIDATES: usize = 200;
+
+/// Whether a cohort of `events` events, `selected` of them selected and `unreachable` of those
+/// never reached, falls short of the rule's rate of reached customers.
+pub(crate) fn short_of_rate(
+    rule: &CategoryRule,
+    events: u64,
+    selected: u64,
+    unreachable: u64,
+) -> bool {
+    let needed = (rule.rate * events as f64 - 1e-9).ceil() as u64;
+    selected.saturating_sub(unreachable) < needed
+}
+
+/// Whether an unselected event can stand in for an unreachable one: all its windows still open.
+pub(crate) fn can_substitute(
+    config: &Config,
+    key: &str,
+    rule: &CategoryRule,
+    completed_at: NaiveDateTime,
+    contract: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
+    now: NaiveDateTime,
+) -> bool {
+    let windows =
+        crate::rules::windows_for(key, rule, completed_at.date(), contract, config.calendar());
+    windows.is_ok_and(|ws| ws.iter().all(|w| w.due >= now.date()))
+}
+
+/// Why a substitute was selected.
+pub(crate) fn top_up_reason(replaced: &str, rule: &CategoryRule) -> String {
+    format!(
+        "top-up: replaces {replaced} (unreachable), keeping the month's reached share at {:.0}%",
+        rule.rate * 100.0
+    )
+}
+
 /// When an unreachable call-back leaves its cohort (site × category × month) short of the
 /// required rate of reached customers, selects a substitute: the newest unselected event of the
 /// same cohort whose windows are all still open. Returns its ref.
@@ -237,28 +274,23 @@ fn top_up(
         month: ev.completed_at.format("%Y-%m").to_string(),
     };
     let (events, selected, unreachable) = tx.cohort_reach(&cohort)?;
-    let needed = (rule.rate * events as f64 - 1e-9).ceil() as u64;
-    if selected.saturating_sub(unreachable) >= needed {
+    if !short_of_rate(rule, events, selected, unreachable) {
         return Ok(None);
     }
     let Some((key, _)) = config.category(&ev.category) else {
         return Ok(None);
     };
-    for candidate in tx.unselected_events(&cohort, 200)? {
+    for candidate in tx.unselected_events(&cohort, TOP_UP_CANDIDATES)? {
         let c = &candidate.event;
-        let windows = crate::rules::windows_for(
+        if can_substitute(
+            config,
             key,
             rule,
-            c.completed_at.date(),
+            c.completed_at,
             c.contract_start.zip(c.contract_end),
-            config.calendar(),
-        );
-        if windows.is_ok_and(|ws| ws.iter().all(|w| w.due >= now.date())) {
-            let reason = format!(
-                "top-up: replaces {} (unreachable), keeping the month's reached share at {:.0}%",
-                ev.reference,
-                rule.rate * 100.0
-            );
+            now,
+        ) {
+            let reason = top_up_reason(&ev.reference, rule);
             tx.select_event(candidate.id, &reason)?;
             super::intake::create_tasks(tx, config, candidate.id, c, candidate.repeat_count)?;
             return Ok(Some(c.reference.clone()));

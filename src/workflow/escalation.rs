@@ -16,6 +16,23 @@ use crate::domain::{
 use crate::error::BadInput;
 use crate::store::{EscalationInsert, EscalationView, Reads, StepInsert, TaskInsert, Tx};
 
+/// Who an escalation goes to: major complaints (重大投诉) always to the manager.
+pub fn owner_role(config: &Config, major: bool) -> &str {
+    if major {
+        "manager"
+    } else {
+        config.escalation.role.as_str()
+    }
+}
+
+/// The deadline (限期解决) of an escalation of `category` opened, or sent back, at `now`.
+pub fn deadline(config: &Config, category: &str, now: NaiveDateTime) -> chrono::NaiveDate {
+    config
+        .escalation_deadline(category)
+        .apply(now.date(), config.calendar())
+        .unwrap_or(now.date())
+}
+
 /// Opens an escalation of `event` (from `record`, when a record opened it) and records the step.
 pub fn open(
     tx: &Tx<'_>,
@@ -39,16 +56,12 @@ fn open_to(
     actor: &str,
     now: NaiveDateTime,
 ) -> Result<i64> {
-    // Major complaints (重大投诉) always go to the manager.
-    let owner_role = match (event.event.major, role) {
-        (true, _) => "manager",
-        (false, Some(r)) => r,
-        (false, None) => config.escalation.role.as_str(),
+    // Major complaints (重大投诉) always go to the manager, whoever else is named.
+    let owner_role = match role {
+        Some(r) if !event.event.major => r,
+        _ => owner_role(config, event.event.major),
     };
-    let deadline = config
-        .escalation_deadline(&event.event.category)
-        .apply(now.date(), config.calendar())
-        .unwrap_or(now.date());
+    let deadline = deadline(config, &event.event.category, now);
     let id = tx.insert_escalation(&EscalationInsert {
         event_id: event.id,
         record_id,
@@ -340,10 +353,7 @@ fn reopen(
     actor: &str,
     now: NaiveDateTime,
 ) -> Result<EscalationChange> {
-    let deadline = config
-        .escalation_deadline(&event.event.category)
-        .apply(now.date(), config.calendar())
-        .unwrap_or(now.date());
+    let deadline = deadline(config, &event.event.category, now);
     let round = why.round;
     tx.reopen_escalation(x.id, round, deadline)?;
     tx.insert_escalation_step(&StepInsert {

@@ -128,6 +128,7 @@ pub struct Conflict {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum IntakeResult {
     Imported {
+        event_id: crate::domain::EventId,
         selected: bool,
         tasks: usize,
     },
@@ -150,7 +151,9 @@ pub struct IntakeReport {
 impl IntakeReport {
     pub fn add(&mut self, r: &IntakeResult) {
         match r {
-            IntakeResult::Imported { selected, tasks } => {
+            IntakeResult::Imported {
+                selected, tasks, ..
+            } => {
                 self.imported += 1;
                 self.tasks_created += *tasks as u64;
                 if !selected {
@@ -163,12 +166,73 @@ impl IntakeReport {
     }
 }
 
-/// Takes events into the store under the rules, one transaction at a time. It remembers cohort
-/// counts so that a big import asks the database once per site × category × month.
+/// Takes events into the store under the rules, within one transaction (use a new one for each
+/// transaction). It remembers cohort counts so that a big import asks the database once per
+/// site × category × month; and when the store held no event at the first event taken (a first
+/// import, demo data), everything a repeat or an earlier outcome could be is what this run took,
+/// so those look-ups are answered from memory instead of by two queries per event.
 pub struct Intake<'c> {
     config: &'c Config,
     now: NaiveDateTime,
     cohorts: HashMap<Cohort, CohortCount>,
+    /// `None` until the first event; then whether the run began on an empty store.
+    fresh: Option<Option<Taken>>,
+}
+
+/// The events one run took, for the repeat look-up in memory: by site, category, matter and
+/// phone (or unit), their completion times and their order of intake.
+#[derive(Default)]
+struct Taken {
+    by_phone: HashMap<String, Vec<(NaiveDateTime, u32)>>,
+    by_unit: HashMap<String, Vec<(NaiveDateTime, u32)>>,
+    count: u32,
+}
+
+impl Taken {
+    fn key(e: &NewEvent, who: &str) -> String {
+        [e.site.as_str(), &e.category, &e.matter, who].join("\u{1f}")
+    }
+
+    /// What [`crate::store::Reads::repeat_count`] counts, among the events taken: earlier events
+    /// on the same matter and category at the same site, of the same phone or the same unit
+    /// (once when both), completed from `since` up to the event.
+    fn repeat_count(&self, e: &NewEvent, since: NaiveDateTime) -> u32 {
+        if e.matter.is_empty() || (e.phone.is_empty() && e.unit.is_empty()) {
+            return 0;
+        }
+        let hits = |map: &HashMap<String, Vec<(NaiveDateTime, u32)>>, who: &str| -> Vec<u32> {
+            if who.is_empty() {
+                return Vec::new();
+            }
+            map.get(&Self::key(e, who))
+                .into_iter()
+                .flatten()
+                .filter(|(t, _)| *t >= since && *t <= e.completed_at)
+                .map(|&(_, n)| n)
+                .collect()
+        };
+        let by_phone = hits(&self.by_phone, &e.phone);
+        let by_unit = hits(&self.by_unit, &e.unit);
+        let both = by_unit.iter().filter(|n| by_phone.contains(n)).count();
+        (by_phone.len() + by_unit.len() - both) as u32
+    }
+
+    fn add(&mut self, e: &NewEvent) {
+        let n = self.count;
+        self.count += 1;
+        if !e.phone.is_empty() {
+            self.by_phone
+                .entry(Self::key(e, &e.phone))
+                .or_default()
+                .push((e.completed_at, n));
+        }
+        if !e.unit.is_empty() {
+            self.by_unit
+                .entry(Self::key(e, &e.unit))
+                .or_default()
+                .push((e.completed_at, n));
+        }
+    }
 }
 
 impl<'c> Intake<'c> {
@@ -177,11 +241,15 @@ impl<'c> Intake<'c> {
             config,
             now,
             cohorts: HashMap::new(),
+            fresh: None,
         }
     }
 
     /// Stores one event (already checked with [`check_event`]) and its call-back tasks.
     pub fn take(&mut self, tx: &Tx<'_>, e: &NewEvent) -> Result<IntakeResult> {
+        if self.fresh.is_none() {
+            self.fresh = Some((!tx.has_events()?).then(Taken::default));
+        }
         if let Some(stored) = tx.event_fingerprint(&e.reference)? {
             if stored == e.fingerprint() {
                 return Ok(IntakeResult::Skipped);
@@ -196,14 +264,16 @@ impl<'c> Intake<'c> {
         })?;
         let mut event = e.clone();
         event.category = key.to_string();
+        let fresh = self.fresh.as_ref().and_then(Option::as_ref);
         let cohort = Cohort {
             site: event.site.clone(),
             category: event.category.clone(),
-            month: event.completed_at.format("%Y-%m").to_string(),
+            month: crate::clock::iso_month(event.completed_at),
         };
-        let count = match self.cohorts.get(&cohort) {
-            Some(c) => *c,
-            None => tx.cohort_count(&cohort)?,
+        let count = match (self.cohorts.get(&cohort), fresh) {
+            (Some(c), _) => *c,
+            (None, Some(_)) => CohortCount::default(),
+            (None, None) => tx.cohort_count(&cohort)?,
         };
         let since = self
             .config
@@ -212,7 +282,10 @@ impl<'c> Intake<'c> {
             .negated()
             .apply(event.completed_at.date(), self.config.calendar())
             .map_or(event.completed_at, crate::clock::start_of);
-        let repeat_count = tx.repeat_count(&event, since)?;
+        let repeat_count = match fresh {
+            Some(taken) => taken.repeat_count(&event, since),
+            None => tx.repeat_count(&event, since)?,
+        };
         let forced = self.forced_reason(tx, &event, rule, repeat_count)?;
         let selection = rules::choose(
             &event.reference,
@@ -228,6 +301,9 @@ impl<'c> Intake<'c> {
             selection_reason: &selection.reason,
             imported_at: self.now,
         })?;
+        if let Some(Some(taken)) = self.fresh.as_mut() {
+            taken.add(&event);
+        }
         self.cohorts.insert(
             cohort,
             CohortCount {
@@ -241,6 +317,7 @@ impl<'c> Intake<'c> {
             0
         };
         Ok(IntakeResult::Imported {
+            event_id,
             selected: selection.selected,
             tasks,
         })
@@ -263,7 +340,10 @@ impl<'c> Intake<'c> {
                 self.config.repeats.lookback
             )));
         }
+        // A run on an empty store has no earlier call-back to look at.
+        let fresh = matches!(self.fresh, Some(Some(_)));
         if self.config.repeats.select_after_unsatisfied
+            && !fresh
             && tx.last_outcome(e)?.as_deref() == Some("unsatisfied")
         {
             return Ok(Some(

@@ -13,7 +13,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use huifang::clock::Clock;
 use huifang::config::Config;
 use huifang::i18n::Lang;
-use huifang::store::Store;
+use huifang::store::{Reads, Store};
 use huifang::tui::{app::App, keymap::Keymap, state::State, update, view};
 use ratatui::{Terminal, backend::TestBackend};
 
@@ -73,11 +73,26 @@ fn main() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("bench.db");
     let t = Instant::now();
-    build_db(&path, events);
-    eprintln!(
-        "built a demo database of {events} events in {:.1} s",
-        t.elapsed().as_secs_f64()
-    );
+    // HUIFANG_BENCH_DB=FILE: a copy of an existing database (saves then change only the copy).
+    let events = match std::env::var_os("HUIFANG_BENCH_DB") {
+        Some(src) => {
+            std::fs::copy(&src, &path).unwrap();
+            let n = Store::open(&path).unwrap().event_count().unwrap() as usize;
+            eprintln!(
+                "copied {} ({n} events)",
+                std::path::Path::new(&src).display()
+            );
+            n
+        }
+        None => {
+            build_db(&path, events);
+            eprintln!(
+                "built a demo database of {events} events in {:.1} s",
+                t.elapsed().as_secs_f64()
+            );
+            events
+        }
+    };
 
     let t = Instant::now();
     let mut app = open_app(&path);

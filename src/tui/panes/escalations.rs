@@ -19,7 +19,7 @@ const WIDE_WIDTHS: [u16; 8] = [5, 20, 12, 16, 4, 6, 12, 10];
 
 pub fn draw(f: &mut Frame, area: Rect, state: &State, keymap: &Keymap) {
     let x = &state.escalations;
-    let overdue = x.items.iter().filter(|e| e.overdue).count();
+    let overdue = x.overdue_count();
     let title = fill(
         state.t("pane.escalations_title"),
         &[("open", &x.open_count()), ("overdue", &overdue)],

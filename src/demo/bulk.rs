@@ -1,0 +1,284 @@
+//! The desk's work applied in bulk: what `workflow::attempt` and `workflow::record` would write,
+//! under the same rules (attempt limit and retry spacing of the category, unreachable, the
+//! top-up of a cohort short of its rate, an escalation opened or joined), with what those read
+//! back row by row kept in memory instead. Only valid on a store filled by this demo run.
+
+use std::collections::HashMap;
+
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use color_eyre::eyre::{Result, eyre};
+
+use super::desk::{Failed, Hands};
+use crate::config::{CategoryRule, Config};
+use crate::domain::{EventId, NewEvent, NewRecord, StepKind, TaskId, TaskState};
+use crate::store::{AttemptInsert, EscalationInsert, OpenTask, Reads, StepInsert, Tx};
+use crate::workflow::{self, IntakeResult, escalation};
+
+/// What the desk needs to know of an event.
+struct Memo {
+    reference: String,
+    cohort: usize,
+    completed_at: NaiveDateTime,
+    contract: Option<(NaiveDate, NaiveDate)>,
+    major: bool,
+    selected: bool,
+    /// A task of it was reached (done) / ended unreachable.
+    done: bool,
+    unreachable: bool,
+}
+
+/// A site × category × month, as `cohort_reach` and `unselected_events` see it.
+struct Cohort {
+    category: String,
+    events: u64,
+    selected: u64,
+    /// Selected events with an unreachable task and no reached one.
+    unreachable: u64,
+    /// Its events, in intake order (= completion order, then id).
+    members: Vec<usize>,
+}
+
+/// The task being worked.
+#[derive(Default)]
+struct Work {
+    attempts: u32,
+    next_attempt_at: Option<NaiveDateTime>,
+    end: Option<(TaskState, NaiveDateTime)>,
+}
+
+pub(super) struct Bulk<'a, 't> {
+    tx: &'a Tx<'t>,
+    config: &'a Config,
+    first_id: EventId,
+    events: Vec<Memo>,
+    cohorts: Vec<Cohort>,
+    cohort_of: HashMap<(String, String, i32, u32), usize>,
+    /// The escalation still running of an event, with its round.
+    running: HashMap<EventId, (i64, u32)>,
+    work: Work,
+}
+
+impl<'a, 't> Bulk<'a, 't> {
+    pub fn new(tx: &'a Tx<'t>, config: &'a Config) -> Self {
+        Self {
+            tx,
+            config,
+            first_id: 0,
+            events: Vec::new(),
+            cohorts: Vec::new(),
+            cohort_of: HashMap::new(),
+            running: HashMap::new(),
+            work: Work::default(),
+        }
+    }
+
+    /// Learns an event the intake took (every demo event is new: ids follow one another).
+    pub fn taken(&mut self, e: &NewEvent, r: &IntakeResult) {
+        let IntakeResult::Imported {
+            event_id, selected, ..
+        } = *r
+        else {
+            return;
+        };
+        if self.events.is_empty() {
+            self.first_id = event_id;
+        }
+        debug_assert_eq!(event_id, self.first_id + self.events.len() as EventId);
+        let key = (
+            e.site.clone(),
+            e.category.clone(),
+            e.completed_at.year(),
+            e.completed_at.month(),
+        );
+        let n = self.cohorts.len();
+        let cohort = *self.cohort_of.entry(key).or_insert(n);
+        if cohort == n {
+            self.cohorts.push(Cohort {
+                category: e.category.clone(),
+                events: 0,
+                selected: 0,
+                unreachable: 0,
+                members: Vec::new(),
+            });
+        }
+        let c = &mut self.cohorts[cohort];
+        c.events += 1;
+        c.selected += u64::from(selected);
+        c.members.push(self.events.len());
+        self.events.push(Memo {
+            reference: e.reference.clone(),
+            cohort,
+            completed_at: e.completed_at,
+            contract: e.contract_start.zip(e.contract_end),
+            major: e.major,
+            selected,
+            done: false,
+            unreachable: false,
+        });
+    }
+
+    fn memo(&self, id: EventId) -> Result<usize> {
+        let i = (id - self.first_id) as usize;
+        if i < self.events.len() {
+            Ok(i)
+        } else {
+            Err(eyre!("event {id} was not made by this demo run"))
+        }
+    }
+
+    /// A task of event `m` ended.
+    fn ended(&mut self, m: usize, state: TaskState) {
+        let e = &mut self.events[m];
+        let c = &mut self.cohorts[e.cohort];
+        match state {
+            TaskState::Unreachable if !e.unreachable => {
+                e.unreachable = true;
+                if e.selected && !e.done {
+                    c.unreachable += 1;
+                }
+            }
+            TaskState::Done if !e.done => {
+                e.done = true;
+                if e.selected && e.unreachable {
+                    c.unreachable -= 1;
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// `workflow::callback::top_up`, on the cohort counts kept here.
+    fn top_up(&mut self, m: usize, rule: &CategoryRule, now: NaiveDateTime) -> Result<()> {
+        if rule.rate >= 1.0 {
+            return Ok(());
+        }
+        let ci = self.events[m].cohort;
+        let c = &self.cohorts[ci];
+        if !workflow::short_of_rate(rule, c.events, c.selected, c.unreachable) {
+            return Ok(());
+        }
+        let Some((key, _)) = self.config.category(&c.category) else {
+            return Ok(());
+        };
+        let found = c
+            .members
+            .iter()
+            .rev()
+            .copied()
+            .filter(|&k| !self.events[k].selected)
+            .take(workflow::TOP_UP_CANDIDATES)
+            .find(|&k| {
+                let e = &self.events[k];
+                workflow::can_substitute(self.config, key, rule, e.completed_at, e.contract, now)
+            });
+        let Some(k) = found else {
+            return Ok(());
+        };
+        let id = self.first_id + k as EventId;
+        let reason = workflow::top_up_reason(&self.events[m].reference, rule);
+        self.tx.select_event(id, &reason)?;
+        let stored = self
+            .tx
+            .event_by_id(id)?
+            .ok_or_else(|| eyre!("event {id} is gone"))?;
+        workflow::create_tasks(self.tx, self.config, id, &stored.event, stored.repeat_count)?;
+        self.events[k].selected = true;
+        self.cohorts[ci].selected += 1;
+        Ok(())
+    }
+}
+
+impl Hands for Bulk<'_, '_> {
+    fn begin(&mut self, _: &OpenTask) -> Result<()> {
+        self.work = Work::default();
+        Ok(())
+    }
+
+    fn attempt(&mut self, task: &OpenTask, rule: &CategoryRule, f: &Failed<'_>) -> Result<bool> {
+        self.tx.insert_attempt(&AttemptInsert {
+            task_id: task.task_id,
+            at: f.at,
+            result: f.result,
+            channel: f.channel,
+            note: f.note,
+            operator: f.operator,
+            forced: false,
+        })?;
+        self.work.attempts += 1;
+        self.work.next_attempt_at = rule.retry_after.map(|s| f.at + s.0);
+        if self.work.attempts < rule.max_attempts {
+            return Ok(false);
+        }
+        self.work.end = Some((TaskState::Unreachable, f.at));
+        let m = self.memo(task.event_id)?;
+        self.ended(m, TaskState::Unreachable);
+        self.top_up(m, rule, f.at)?;
+        Ok(true)
+    }
+
+    fn record(
+        &mut self,
+        task: &OpenTask,
+        rec: &NewRecord,
+        operator: &str,
+        at: NaiveDateTime,
+    ) -> Result<bool> {
+        let record_id = self
+            .tx
+            .insert_record(task.task_id, rec, operator, at, false)?;
+        self.work.end = Some((TaskState::Done, at));
+        let m = self.memo(task.event_id)?;
+        self.ended(m, TaskState::Done);
+        if !self.config.escalation.escalates(rec.outcome) {
+            return Ok(false);
+        }
+        let reason = rec.outcome.code();
+        let deadline = escalation::deadline(self.config, &task.category, at);
+        let step = |escalation_id, round, kind, task_id: Option<TaskId>| StepInsert {
+            escalation_id,
+            round,
+            kind,
+            at,
+            actor: operator,
+            person: None,
+            department: None,
+            text: reason,
+            record_id: Some(record_id),
+            task_id,
+        };
+        // One escalation per event: another unsatisfied call-back joins it as its next round.
+        if let Some((id, round)) = self.running.get_mut(&task.event_id) {
+            *round += 1;
+            self.tx.reopen_escalation(*id, *round, deadline)?;
+            self.tx.insert_escalation_step(&step(
+                *id,
+                *round,
+                StepKind::Reopened,
+                Some(task.task_id),
+            ))?;
+            return Ok(true);
+        }
+        let id = self.tx.insert_escalation(&EscalationInsert {
+            event_id: task.event_id,
+            record_id: Some(record_id),
+            round: 1,
+            owner_role: escalation::owner_role(self.config, self.events[m].major),
+            reason,
+            opened_at: at,
+            deadline,
+        })?;
+        self.tx
+            .insert_escalation_step(&step(id, 1, StepKind::Opened, None))?;
+        self.running.insert(task.event_id, (id, 1));
+        Ok(true)
+    }
+
+    fn end(&mut self, task: &OpenTask) -> Result<()> {
+        let w = std::mem::take(&mut self.work);
+        if w.attempts > 0 || w.end.is_some() {
+            self.tx
+                .set_task_worked(task.task_id, w.attempts, w.next_attempt_at, w.end)?;
+        }
+        Ok(())
+    }
+}
