@@ -13,6 +13,7 @@ pub mod error;
 pub mod i18n;
 pub mod import;
 pub mod logging;
+pub mod report;
 pub mod rules;
 pub mod store;
 pub mod text;

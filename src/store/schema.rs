@@ -3,7 +3,7 @@
 use rusqlite_migration::{M, Migrations};
 
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3), M::up(V4)])
+    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3), M::up(V4), M::up(V5)])
 }
 
 const V1: &str = r#"
@@ -215,4 +215,23 @@ CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
 BEGIN
     SELECT RAISE(ABORT, 'the audit log is append-only: its entries cannot be deleted');
 END;
+"#;
+
+/// Reports: the manager's conclusions (纠正或预防措施) kept with a quarter's report, and the
+/// indexes the monthly and quarterly figures range over (attempts by time, escalations opened
+/// and closed by time, events of one category by cohort month).
+const V5: &str = r#"
+CREATE TABLE report_conclusions (
+    id         INTEGER PRIMARY KEY,
+    period     TEXT NOT NULL,             -- 2026-Q4
+    site       TEXT NOT NULL DEFAULT '',  -- '' for all sites
+    text       TEXT NOT NULL,
+    author     TEXT NOT NULL,
+    written_at TEXT NOT NULL
+);
+CREATE INDEX report_conclusions_of ON report_conclusions(period, site, id);
+CREATE INDEX attempts_at ON attempts(at);
+CREATE INDEX escalations_opened_at ON escalations(opened_at);
+CREATE INDEX escalations_closed_at ON escalations(closed_at) WHERE closed_at IS NOT NULL;
+CREATE INDEX events_category_month ON events(category, month);
 "#;

@@ -4,6 +4,7 @@
 //! both call these; neither holds business logic.
 
 mod callback;
+pub mod conclusion;
 mod contact;
 pub mod escalation;
 mod intake;
