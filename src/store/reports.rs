@@ -161,16 +161,18 @@ fn n(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<u64> {
 }
 
 /// A month's cohort (events of `month`, `YYYY-MM`, from intake) by site × category ×
-/// department, in one pass: each event's first record is found through its tasks.
+/// department, in one pass over the month's range of `events_month`: each event's first record
+/// is found through its tasks (index probes). Both steps are MATERIALIZED: flattened, SQLite
+/// would evaluate the correlated subqueries once per use (four times an event).
 pub(super) fn cohort(c: &Connection, month: &str, site: Option<&str>) -> Result<Vec<CohortCell>> {
     let sql = format!(
-        "WITH ev AS ( \
+        "WITH ev AS MATERIALIZED ( \
            SELECT e.site, e.category, e.department, e.selected, \
              (SELECT r.id FROM tasks t JOIN records r ON r.task_id = t.id WHERE t.event_id = e.id \
                ORDER BY r.recorded_at, r.id LIMIT 1) AS first_record, \
              EXISTS (SELECT 1 FROM tasks t WHERE t.event_id = e.id AND t.state = 'unreachable') AS unreachable \
            FROM events e WHERE e.month = ?1 AND e.origin = 'intake' AND (?2 IS NULL OR e.site = ?2)), \
-         fr AS ( \
+         fr AS MATERIALIZED ( \
            SELECT ev.*, substr(r.recorded_at, 1, 10) <= t.due AS on_time, {OUTCOME} AS outcome \
            FROM ev LEFT JOIN records r ON r.id = ev.first_record LEFT JOIN tasks t ON t.id = r.task_id) \
          SELECT site, category, department, count(*), sum(selected), count(first_record), \
@@ -231,22 +233,31 @@ pub(super) fn escalation_counts(
 }
 
 /// Each operator's attempts and records made in `[from, to)`, with the records' timeliness and
-/// outcomes (after corrections).
+/// outcomes (after corrections). Events are joined only to filter by site: without a site the
+/// attempts are counted straight off their time index.
 pub(super) fn operators(
     c: &Connection,
     from: NaiveDateTime,
     to: NaiveDateTime,
     site: Option<&str>,
 ) -> Result<Vec<OperatorCell>> {
+    let (attempt_join, record_join, site_filter) = if site.is_some() {
+        (
+            "JOIN tasks t ON t.id = a.task_id JOIN events e ON e.id = t.event_id",
+            "JOIN events e ON e.id = t.event_id",
+            "AND e.site = ?3",
+        )
+    } else {
+        ("", "", "AND ?3 IS NULL")
+    };
     let sql = format!(
         "SELECT operator, sum(a), sum(rec), sum(on_time), sum(o = 'satisfied'), sum(o = 'basic'), sum(o = 'unsatisfied') FROM ( \
-           SELECT a.operator, 1 AS a, 0 AS rec, 0 AS on_time, NULL AS o FROM attempts a \
-             JOIN tasks t ON t.id = a.task_id JOIN events e ON e.id = t.event_id \
-             WHERE a.at >= ?1 AND a.at < ?2 AND (?3 IS NULL OR e.site = ?3) \
+           SELECT a.operator, 1 AS a, 0 AS rec, 0 AS on_time, NULL AS o FROM attempts a {attempt_join} \
+             WHERE a.at >= ?1 AND a.at < ?2 {site_filter} \
            UNION ALL \
            SELECT r.operator, 0, 1, substr(r.recorded_at, 1, 10) <= t.due, {OUTCOME} FROM records r \
-             JOIN tasks t ON t.id = r.task_id JOIN events e ON e.id = t.event_id \
-             WHERE r.recorded_at >= ?1 AND r.recorded_at < ?2 AND (?3 IS NULL OR e.site = ?3)) \
+             JOIN tasks t ON t.id = r.task_id {record_join} \
+             WHERE r.recorded_at >= ?1 AND r.recorded_at < ?2 {site_filter}) \
          GROUP BY operator ORDER BY operator"
     );
     let mut stmt = c.prepare_cached(&sql)?;
@@ -307,7 +318,7 @@ pub(super) fn flagged_records(
     site: Option<&str>,
 ) -> Result<Vec<FlaggedRecord>> {
     let sql = format!(
-        "WITH f AS ( \
+        "WITH f AS MATERIALIZED ( \
            SELECT r.id AS rid, e.ref, e.site, e.category, e.customer, e.phone, e.unit, e.matter, e.department, \
              r.operator, r.recorded_at, {OUTCOME} AS outcome, v.qualified, coalesce(v.comment, '') AS comment, \
              coalesce(v.escalation_id, \

@@ -234,4 +234,5 @@ CREATE INDEX attempts_at ON attempts(at);
 CREATE INDEX escalations_opened_at ON escalations(opened_at);
 CREATE INDEX escalations_closed_at ON escalations(closed_at) WHERE closed_at IS NOT NULL;
 CREATE INDEX events_category_month ON events(category, month);
+CREATE INDEX escalations_state_deadline ON escalations(state, deadline);
 "#;
