@@ -8,6 +8,7 @@ pub mod period;
 pub mod quarterly;
 pub mod render;
 pub mod repeats;
+pub mod summary;
 
 use serde::Serialize;
 

@@ -228,6 +228,21 @@ pub fn shape_sites(
         .collect()
 }
 
+/// The cohort cells of all sites summed per category, as category figures (no escalations).
+pub fn merged_categories(config: &Config, lang: Lang, cohort: &[CohortCell]) -> Vec<CategoryMonth> {
+    let mut merged: BTreeMap<String, CohortCell> = BTreeMap::new();
+    for c in cohort {
+        let m = merged.entry(c.category.clone()).or_default();
+        m.category = c.category.clone();
+        add_cell(m, c);
+    }
+    let cells: Vec<CohortCell> = merged.into_values().collect();
+    shape_sites(config, lang, &cells, &[])
+        .into_iter()
+        .flat_map(|s| s.categories)
+        .collect()
+}
+
 fn category_rank(key: &str) -> usize {
     crate::domain::BUILTIN_CATEGORIES
         .iter()

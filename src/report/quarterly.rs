@@ -8,7 +8,7 @@ use chrono::NaiveDateTime;
 use color_eyre::eyre::Result;
 use serde::Serialize;
 
-use super::monthly::{CategoryMonth, shape_sites};
+use super::monthly::{CategoryMonth, merged_categories};
 use super::period::Quarter;
 use super::repeats::{ComplaintRun, complaint_runs};
 use super::share;
@@ -222,23 +222,7 @@ fn trend_month(
     cohort: &[crate::store::CohortCell],
 ) -> TrendMonth {
     // All sites together: per category summed over sites.
-    let mut merged: BTreeMap<String, crate::store::CohortCell> = BTreeMap::new();
-    for c in cohort {
-        let m = merged.entry(c.category.clone()).or_default();
-        m.site = String::new();
-        m.category = c.category.clone();
-        m.events += c.events;
-        m.selected += c.selected;
-        m.reached += c.reached;
-        m.on_time += c.on_time;
-        m.unreachable += c.unreachable;
-        m.satisfied += c.satisfied;
-        m.basic += c.basic;
-        m.unsatisfied += c.unsatisfied;
-    }
-    let cells: Vec<_> = merged.into_values().collect();
-    let site = shape_sites(config, lang, &cells, &[]);
-    let cats: Vec<CategoryMonth> = site.into_iter().flat_map(|s| s.categories).collect();
+    let cats = merged_categories(config, lang, cohort);
     let sum = |f: fn(&CategoryMonth) -> u64| cats.iter().map(f).sum::<u64>();
     let (events, reached) = (sum(|c| c.events), sum(|c| c.reached));
     let (satisfied, basic, unsatisfied) = (

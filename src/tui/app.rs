@@ -89,6 +89,9 @@ impl App {
         self.state.escalations.selected = self.state.escalations.selected.min(n.saturating_sub(1));
         self.state.acting = workflow::roles::Acting::load(&self.store, &self.state.operator)?;
         self.load_reviews()?;
+        if self.state.focus == super::state::Focus::Reports {
+            self.load_reports()?;
+        }
         self.state.done_today = self.store.records_since(crate::clock::start_of(today))?;
         self.state.has_events = self.store.has_events()?;
         self.data_version = self.store.data_version()?;
@@ -146,6 +149,21 @@ impl App {
             related,
             event,
         });
+        Ok(())
+    }
+
+    /// The report pane's figures for today's month and quarter, at the TUI's site (or all).
+    fn load_reports(&mut self) -> Result<()> {
+        let summary = crate::report::summary::load(
+            &self.store,
+            &self.config,
+            self.state.lang,
+            self.state.now.date(),
+            self.state.site.as_deref(),
+        )?;
+        let r = &mut self.state.reports;
+        r.summary = Some(summary);
+        r.scroll = r.scroll.min(r.rows().saturating_sub(1));
         Ok(())
     }
 
@@ -311,6 +329,7 @@ impl App {
                 }
             }
             Effect::LoadReviews => self.load_reviews()?,
+            Effect::LoadReports => self.load_reports()?,
             Effect::Assign(id, text) => {
                 let (to, dept) = match text.split_once(['/', '／']) {
                     Some((a, b)) => (a.trim().to_string(), Some(b.trim().to_string())),
