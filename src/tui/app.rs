@@ -89,9 +89,6 @@ impl App {
         self.state.escalations.selected = self.state.escalations.selected.min(n.saturating_sub(1));
         self.state.acting = workflow::roles::Acting::load(&self.store, &self.state.operator)?;
         self.load_reviews()?;
-        if self.state.focus == super::state::Focus::Reports {
-            self.load_reports()?;
-        }
         self.state.done_today = self.store.records_since(crate::clock::start_of(today))?;
         self.state.has_events = self.store.has_events()?;
         self.data_version = self.store.data_version()?;
@@ -153,6 +150,8 @@ impl App {
     }
 
     /// The report pane's figures for today's month and quarter, at the TUI's site (or all).
+    /// Counted when the pane is entered and on Ctrl-R, not on every reload: at a million events
+    /// a count takes a good part of a second, too long for each write another operator makes.
     fn load_reports(&mut self) -> Result<()> {
         let summary = crate::report::summary::load(
             &self.store,
