@@ -677,8 +677,37 @@ fn quarter_with_repeats() -> Env {
                 "绿化",
                 "2026-12-20 09:10",
             ),
+            // Recorded satisfied, then corrected to unsatisfied: the correction counts.
+            ev(
+                "U3",
+                "complaint",
+                "13900000008",
+                "9-901",
+                "门禁",
+                "2026-12-20 09:20",
+            ),
         ],
     );
+    let v = record(
+        &env,
+        "2026-12-21 09:30",
+        "甲",
+        &task_of(&env, "U3"),
+        "satisfied",
+    );
+    let rec3 = v["record_id"].as_i64().unwrap().to_string();
+    env.run_at(
+        "2026-12-21 09:40",
+        &[
+            "correct",
+            &rec3,
+            "--outcome",
+            "unsatisfied",
+            "--reason",
+            "录入错误",
+        ],
+    )
+    .ok();
     let v = record(
         &env,
         "2026-12-21 10:00",
@@ -749,7 +778,9 @@ fn repeats_in_a_row_and_repeated_repairs_are_listed_with_their_refs() {
         .iter()
         .map(|f| f["event_ref"].as_str().unwrap())
         .collect();
-    assert_eq!(refs, ["U1", "U2"]);
+    assert_eq!(refs, ["U3", "U1", "U2"]);
+    assert_eq!(flagged[0]["outcome"], "unsatisfied", "after the correction");
+    let flagged = &flagged[1..];
     assert_eq!(flagged[0]["outcome"], "unsatisfied");
     assert_eq!(flagged[0]["escalation"]["steps"][0]["kind"], "opened");
     assert_eq!(
@@ -763,7 +794,7 @@ fn repeats_in_a_row_and_repeated_repairs_are_listed_with_their_refs() {
         "unqualified opens an escalation"
     );
 
-    // The trend has the three months, December's complaints at 2 of 5 reached.
+    // The trend has the three months: December's complaints all reached.
     let trend = v["trend"].as_array().unwrap();
     assert_eq!(trend.len(), 3);
     let dec = trend[2]["categories"]
@@ -774,9 +805,11 @@ fn repeats_in_a_row_and_repeated_repairs_are_listed_with_their_refs() {
         .unwrap();
     assert_eq!(
         (dec["events"].clone(), dec["reached"].clone()),
-        (json!(2), json!(2))
+        (json!(3), json!(3))
     );
+    // U2 satisfied; U1 and U3 (corrected) unsatisfied.
     assert_eq!(trend[2]["satisfied"], json!(1));
+    assert_eq!(trend[2]["unsatisfied"], json!(2));
     assert!(v["conclusion"].is_null());
 
     let md = env.run_at(

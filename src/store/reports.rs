@@ -310,7 +310,9 @@ pub(super) fn overdue_escalations(
 }
 
 /// Records made in `[from, to)` that are unsatisfied (after corrections) or were reviewed
-/// unqualified, oldest first, with the escalation each opened or joined.
+/// unqualified, oldest first, with the escalation each opened or joined. The quarter's records
+/// are first narrowed to the candidates (unsatisfied as recorded, corrected, or reviewed
+/// unqualified: cheap tests), and only those are joined and looked into.
 pub(super) fn flagged_records(
     c: &Connection,
     from: NaiveDateTime,
@@ -318,15 +320,20 @@ pub(super) fn flagged_records(
     site: Option<&str>,
 ) -> Result<Vec<FlaggedRecord>> {
     let sql = format!(
-        "WITH f AS MATERIALIZED ( \
+        "WITH cand AS MATERIALIZED ( \
+           SELECT r.id AS rid FROM records r WHERE r.recorded_at >= ?1 AND r.recorded_at < ?2 \
+             AND (r.outcome = 'unsatisfied' \
+               OR EXISTS (SELECT 1 FROM record_corrections c WHERE c.record_id = r.id) \
+               OR EXISTS (SELECT 1 FROM reviews v WHERE v.record_id = r.id AND v.qualified = 0))), \
+         f AS MATERIALIZED ( \
            SELECT r.id AS rid, e.ref, e.site, e.category, e.customer, e.phone, e.unit, e.matter, e.department, \
              r.operator, r.recorded_at, {OUTCOME} AS outcome, v.qualified, coalesce(v.comment, '') AS comment, \
              coalesce(v.escalation_id, \
                (SELECT x.id FROM escalations x WHERE x.record_id = r.id ORDER BY x.id LIMIT 1), \
                (SELECT s.escalation_id FROM escalation_steps s WHERE s.record_id = r.id ORDER BY s.id LIMIT 1)) AS xid \
-           FROM records r JOIN tasks t ON t.id = r.task_id JOIN events e ON e.id = t.event_id \
-             LEFT JOIN reviews v ON v.record_id = r.id \
-           WHERE r.recorded_at >= ?1 AND r.recorded_at < ?2 AND (?3 IS NULL OR e.site = ?3)) \
+           FROM cand JOIN records r ON r.id = cand.rid JOIN tasks t ON t.id = r.task_id \
+             JOIN events e ON e.id = t.event_id LEFT JOIN reviews v ON v.record_id = r.id \
+           WHERE ?3 IS NULL OR e.site = ?3) \
          SELECT f.*, x.state, x.round FROM f LEFT JOIN escalations x ON x.id = f.xid \
          WHERE f.outcome = 'unsatisfied' OR f.qualified = 0 ORDER BY f.recorded_at, f.rid"
     );
