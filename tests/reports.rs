@@ -976,3 +976,90 @@ fn bad_arguments_exit_2_with_a_clear_message() {
     // Nothing is left behind by a refused xlsx.
     assert!(!env.path("r.xlsx").exists());
 }
+
+/// The monthly figures come from the call-back facts the V5 triggers keep on each event. On a
+/// demo history (intake, sampling, attempts, records, escalations, re-call-backs, corrections)
+/// they must equal a count made from the records and tasks themselves.
+#[test]
+fn the_kept_facts_match_a_count_from_the_records_themselves() {
+    let env = Env::new();
+    env.run(&[
+        "demo", "--events", "3000", "--sites", "3", "--months", "4", "--seed", "3",
+    ])
+    .ok();
+    // Corrections change outcomes after the fact: correct a few first records both ways.
+    let c = rusqlite::Connection::open(env.db()).unwrap();
+    let firsts: Vec<(i64, String)> = c
+        .prepare(
+            "SELECT first_record, first_outcome FROM events WHERE first_record IS NOT NULL \
+             AND month = '2026-11' ORDER BY id LIMIT 6",
+        )
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(firsts.len(), 6);
+    for (id, outcome) in &firsts {
+        let to = if outcome == "unsatisfied" {
+            "satisfied"
+        } else {
+            "unsatisfied"
+        };
+        env.run(&[
+            "correct",
+            &id.to_string(),
+            "--outcome",
+            to,
+            "--reason",
+            "复核更正",
+        ])
+        .ok();
+    }
+    let direct: Vec<(String, String, u64, u64, u64, u64, u64, u64, u64)> = c
+        .prepare(
+            "WITH ev AS MATERIALIZED (SELECT e.site, e.category, \
+               (SELECT r.id FROM tasks t JOIN records r ON r.task_id = t.id WHERE t.event_id = e.id \
+                ORDER BY r.recorded_at, r.id LIMIT 1) AS fr, e.selected, \
+               EXISTS (SELECT 1 FROM tasks t WHERE t.event_id = e.id AND t.state = 'unreachable') AS un \
+               FROM events e WHERE e.month = '2026-11' AND e.origin = 'intake'), \
+             x AS MATERIALIZED (SELECT ev.*, substr(r.recorded_at, 1, 10) <= t.due AS ot, \
+               coalesce((SELECT c.outcome FROM record_corrections c WHERE c.record_id = r.id \
+                         ORDER BY c.id DESC LIMIT 1), r.outcome) AS o \
+               FROM ev LEFT JOIN records r ON r.id = ev.fr LEFT JOIN tasks t ON t.id = r.task_id) \
+             SELECT site, category, count(*), count(fr), sum(fr IS NOT NULL AND ot), \
+               sum(fr IS NULL AND selected AND un), sum(o = 'satisfied'), sum(o = 'basic'), \
+               sum(o = 'unsatisfied') FROM x GROUP BY site, category ORDER BY site, category",
+        )
+        .unwrap()
+        .query_map([], |r| {
+            let n = |i| r.get::<_, Option<i64>>(i).map(|v| v.unwrap_or(0) as u64);
+            Ok((r.get(0)?, r.get(1)?, n(2)?, n(3)?, n(4)?, n(5)?, n(6)?, n(7)?, n(8)?))
+        })
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let v = monthly_json(&env, &["--lang", "en"]);
+    let mut reported = Vec::new();
+    for s in v["sites"].as_array().unwrap() {
+        for c in s["categories"].as_array().unwrap() {
+            let n = |k: &str| c[k].as_u64().unwrap();
+            reported.push((
+                s["site"].as_str().unwrap().to_string(),
+                c["category"].as_str().unwrap().to_string(),
+                n("events"),
+                n("reached"),
+                n("on_time"),
+                n("unreachable"),
+                n("satisfied"),
+                n("basic"),
+                n("unsatisfied"),
+            ));
+        }
+    }
+    reported.sort();
+    let mut direct = direct;
+    direct.sort();
+    assert!(direct.len() >= 10, "{direct:?}");
+    assert_eq!(reported, direct);
+}

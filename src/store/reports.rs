@@ -161,27 +161,18 @@ fn n(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<u64> {
 }
 
 /// A month's cohort (events of `month`, `YYYY-MM`, from intake) by site × category ×
-/// department, in one pass over the month's range of `events_month`: each event's first record
-/// is found through its tasks (index probes). Both steps are MATERIALIZED: flattened, SQLite
-/// would evaluate the correlated subqueries once per use (four times an event).
+/// department: one range of the covering index `events_month_facts`, in its order, over the
+/// call-back facts the V5 triggers keep on each event (first record, on time, outcome after
+/// corrections, unreachable).
 pub(super) fn cohort(c: &Connection, month: &str, site: Option<&str>) -> Result<Vec<CohortCell>> {
-    let sql = format!(
-        "WITH ev AS MATERIALIZED ( \
-           SELECT e.site, e.category, e.department, e.selected, \
-             (SELECT r.id FROM tasks t JOIN records r ON r.task_id = t.id WHERE t.event_id = e.id \
-               ORDER BY r.recorded_at, r.id LIMIT 1) AS first_record, \
-             EXISTS (SELECT 1 FROM tasks t WHERE t.event_id = e.id AND t.state = 'unreachable') AS unreachable \
-           FROM events e WHERE e.month = ?1 AND e.origin = 'intake' AND (?2 IS NULL OR e.site = ?2)), \
-         fr AS MATERIALIZED ( \
-           SELECT ev.*, substr(r.recorded_at, 1, 10) <= t.due AS on_time, {OUTCOME} AS outcome \
-           FROM ev LEFT JOIN records r ON r.id = ev.first_record LEFT JOIN tasks t ON t.id = r.task_id) \
-         SELECT site, category, department, count(*), sum(selected), count(first_record), \
-           sum(first_record IS NOT NULL AND on_time), \
+    let mut stmt = c.prepare_cached(
+        "SELECT site, category, department, count(*), sum(selected), count(first_record), \
+           sum(first_record IS NOT NULL AND first_on_time), \
            sum(first_record IS NULL AND selected AND unreachable), \
-           sum(outcome = 'satisfied'), sum(outcome = 'basic'), sum(outcome = 'unsatisfied') \
-         FROM fr GROUP BY site, category, department ORDER BY site, category, department"
-    );
-    let mut stmt = c.prepare_cached(&sql)?;
+           sum(first_outcome = 'satisfied'), sum(first_outcome = 'basic'), sum(first_outcome = 'unsatisfied') \
+         FROM events WHERE month = ?1 AND origin = 'intake' AND (?2 IS NULL OR site = ?2) \
+         GROUP BY site, category, department ORDER BY site, category, department",
+    )?;
     let rows = stmt.query_map(params![month, site], |r| {
         Ok(CohortCell {
             site: r.get(0)?,
