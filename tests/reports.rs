@@ -977,6 +977,9 @@ fn bad_arguments_exit_2_with_a_clear_message() {
     assert!(!env.path("r.xlsx").exists());
 }
 
+/// Site, category, events, reached, on time, unreachable, satisfied, basic, unsatisfied.
+type Counts = (String, String, u64, u64, u64, u64, u64, u64, u64);
+
 /// The monthly figures come from the call-back facts the V5 triggers keep on each event. On a
 /// demo history (intake, sampling, attempts, records, escalations, re-call-backs, corrections)
 /// they must equal a count made from the records and tasks themselves.
@@ -1016,7 +1019,7 @@ fn the_kept_facts_match_a_count_from_the_records_themselves() {
         ])
         .ok();
     }
-    let direct: Vec<(String, String, u64, u64, u64, u64, u64, u64, u64)> = c
+    let direct: Vec<Counts> = c
         .prepare(
             "WITH ev AS MATERIALIZED (SELECT e.site, e.category, \
                (SELECT r.id FROM tasks t JOIN records r ON r.task_id = t.id WHERE t.event_id = e.id \
