@@ -234,7 +234,8 @@ CREATE TABLE report_conclusions (
 );
 CREATE INDEX report_conclusions_of ON report_conclusions(period, site, id);
 
-ALTER TABLE events ADD COLUMN first_record INTEGER REFERENCES records(id);
+-- A cached pointer, not a foreign key: huifang archive removes an event's records before it.
+ALTER TABLE events ADD COLUMN first_record INTEGER;
 ALTER TABLE events ADD COLUMN first_recorded_at TEXT;
 -- 1 when the first record was made by the last day of its task's window.
 ALTER TABLE events ADD COLUMN first_on_time INTEGER;
