@@ -22,6 +22,21 @@ pub const PRESETS: &[(&str, &str)] = &[
         "visit-sop",
         include_str!("../assets/presets/visit-sop.toml"),
     ),
+    (
+        "unit-periodic",
+        include_str!("../assets/presets/unit-periodic.toml"),
+    ),
+    ("sales", include_str!("../assets/presets/sales.toml")),
+    (
+        "engineering-repair",
+        include_str!("../assets/presets/engineering-repair.toml"),
+    ),
+    ("hotline", include_str!("../assets/presets/hotline.toml")),
+    (
+        "real-estate",
+        include_str!("../assets/presets/real-estate.toml"),
+    ),
+    ("delivery", include_str!("../assets/presets/delivery.toml")),
 ];
 pub const DEFAULT_PRESET: &str = "callback-sop";
 
@@ -53,6 +68,8 @@ pub struct Config {
     /// Periodic call-backs (回访周期一般不超过半年): off unless enabled.
     pub periodic: PeriodicRule,
     pub categories: BTreeMap<String, CategoryRule>,
+    /// Roles beyond the built-in four, code → Chinese name: `general_manager = "总经理"`.
+    pub roles: BTreeMap<String, String>,
     /// The TUI's settings.
     pub ui: UiConfig,
     /// Key bindings over the defaults: `[keys.queue] no_answer = "n"` (see `huifang` `?`).
@@ -62,6 +79,8 @@ pub struct Config {
     /// Mapping profiles for `import --profile NAME`: `[profiles.NAME]`, in the shape of
     /// `assets/profiles/*.toml`.
     pub profiles: BTreeMap<String, crate::import::ProfileSpec>,
+    /// How long records stay in the live database before `huifang archive` may move them.
+    pub retention: RetentionRule,
     /// Built from `holidays` when the config is loaded and checked.
     #[serde(skip)]
     calendar: Calendar,
@@ -83,6 +102,10 @@ pub struct UiConfig {
     pub dial_command: Option<String>,
     /// How often the TUI looks for other operators' work, in milliseconds.
     pub refresh_ms: u64,
+    /// The company printed at the top of visit sheets (`huifang sheet`), above the site.
+    pub company: Option<String>,
+    /// Where the TUI's print key writes visit sheets (default: `sheets` in the data dir).
+    pub sheets_dir: Option<PathBuf>,
 }
 
 impl Default for UiConfig {
@@ -93,6 +116,8 @@ impl Default for UiConfig {
             claim_minutes: 10,
             dial_command: None,
             refresh_ms: 500,
+            company: None,
+            sheets_dir: None,
         }
     }
 }
@@ -223,6 +248,28 @@ impl Default for PeriodicRule {
     }
 }
 
+/// The regulation's retention: records are kept two years (保存两年).
+pub const REGULATION_MONTHS: u32 = 24;
+
+/// `[retention]`: records younger than `months` are never archived out of the live database.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RetentionRule {
+    /// At least 24 (the regulation's two years) unless `allow_below_regulation`.
+    pub months: u32,
+    /// Lets `months` go below 24: a deliberate choice the config must state.
+    pub allow_below_regulation: bool,
+}
+
+impl Default for RetentionRule {
+    fn default() -> Self {
+        Self {
+            months: REGULATION_MONTHS,
+            allow_below_regulation: false,
+        }
+    }
+}
+
 /// The rule names a periodic task carries (`rule` of the task).
 pub const PERIODIC_RULE: &str = "periodic#1";
 
@@ -254,6 +301,21 @@ pub struct CategoryRule {
     pub fallback_after: Option<u32>,
     /// 限期解决 for this category's escalations, over `[escalation] deadline`.
     pub escalation_deadline: Option<Offset>,
+    /// The evaluation items (评价项目) its record asks; empty in a file means the property
+    /// regulations' own (quality, effect, shortcomings, suggestions), filled in at load.
+    pub items: Vec<crate::rules::ItemRule>,
+    /// Pairs of items whose answers must agree (delivered = received); a mismatch escalates.
+    pub must_match: Vec<(String, String)>,
+    /// Who a discrepancy goes to at once (发现数量或品种有出入时，即时向总经理汇报), over
+    /// `[escalation] role`.
+    pub discrepancy_role: Option<String>,
+    /// "At least N call-backs a month" (回访频次每月不少于3次), per site or customer, by channel:
+    /// `huifang plan` adds call-backs to fill them, `huifang rates` shows the attainment.
+    pub quotas: Vec<crate::rules::QuotaRule>,
+    /// Call-backs per project stage (根据项目的不同阶段，确定回访频率): stage name → how often
+    /// while a project (its unit at a site, else its customer) is in that stage, counted from
+    /// the event that reported the stage. A stage not listed gets no recurring call-back.
+    pub stages: BTreeMap<String, Offset>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -269,18 +331,35 @@ fn zero() -> Offset {
     Offset::ZERO
 }
 
-/// A role's name for people: Chinese, or the code in English.
-pub fn role_label(code: &str, lang: crate::i18n::Lang) -> &str {
-    match lang {
-        crate::i18n::Lang::Zh => ROLES
-            .iter()
-            .find(|(k, _)| *k == code)
-            .map_or(code, |(_, zh)| zh),
-        crate::i18n::Lang::En => code,
-    }
-}
-
 impl Config {
+    /// A role's name for people: Chinese, or the code in English.
+    pub fn role_label<'a>(&'a self, code: &'a str, lang: crate::i18n::Lang) -> &'a str {
+        match lang {
+            crate::i18n::Lang::Zh => ROLES
+                .iter()
+                .find(|(k, _)| *k == code)
+                .map(|(_, zh)| *zh)
+                .or_else(|| self.roles.get(code).map(String::as_str))
+                .unwrap_or(code),
+            crate::i18n::Lang::En => code,
+        }
+    }
+
+    /// A built-in role or one the config's `[roles]` defines.
+    pub fn known_role(&self, code: &str) -> bool {
+        ROLES.iter().any(|(k, _)| *k == code) || self.roles.contains_key(code)
+    }
+
+    /// The role codes, for error messages.
+    fn role_codes(&self) -> String {
+        ROLES
+            .iter()
+            .map(|(k, _)| *k)
+            .chain(self.roles.keys().map(String::as_str))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
     /// The built-in default: the `callback-sop` preset alone.
     pub fn builtin() -> Self {
         Self::from_user_text(None, "").expect("the built-in preset is valid")
@@ -344,6 +423,13 @@ impl Config {
             .try_into()
             .map_err(|e: toml::de::Error| BadInput::new(format!("{origin}: {}", e.message())))?;
         let mut config = config;
+        for c in config
+            .categories
+            .values_mut()
+            .filter(|c| c.items.is_empty())
+        {
+            c.items = crate::rules::default_items();
+        }
         config.calendar = config.validate(origin, text)?;
         let mut problems = Vec::new();
         let mut compiled = BTreeMap::new();
@@ -461,8 +547,8 @@ impl Config {
             .err()
             .into_iter()
             .for_each(|e| problem(&["timezone"], e));
-        let known_role = |r: &str| ROLES.iter().any(|(k, _)| *k == r);
-        let roles = || ROLES.iter().map(|(k, _)| *k).collect::<Vec<_>>().join(", ");
+        let known_role = |r: &str| self.known_role(r);
+        let roles = || self.role_codes();
         if !known_role(&self.escalation.role) {
             problem(
                 &["escalation", "role"],
@@ -517,6 +603,21 @@ impl Config {
             problem(
                 &["ui", "language"],
                 format!("`{l}` is not a language: expected \"zh\" or \"en\""),
+            );
+        }
+        let r = &self.retention;
+        if r.months == 0 {
+            problem(
+                &["retention", "months"],
+                "0 is not a retention: expected a number of months, 24 or more".into(),
+            );
+        } else if r.months < REGULATION_MONTHS && !r.allow_below_regulation {
+            problem(
+                &["retention", "months"],
+                format!(
+                    "{} months is below the regulation's {REGULATION_MONTHS} (records are kept two years, 保存两年): expected {REGULATION_MONTHS} or more, or set `allow_below_regulation = true` in [retention] to keep them shorter on purpose",
+                    r.months
+                ),
             );
         }
         let p = &self.periodic;
@@ -595,6 +696,27 @@ impl Config {
             }
             if c.max_attempts == 0 {
                 problem(&at("max_attempts"), "must be at least 1".into());
+            }
+            for (n, q) in c.quotas.iter().enumerate() {
+                let n = format!("[{n}]");
+                for (field, why) in q.check(&c.channels, &known_role) {
+                    problem(&["categories", key.as_str(), "quotas", &n, field], why);
+                }
+            }
+            for (stage, every) in &c.stages {
+                if every.amount <= 0 {
+                    problem(
+                        &["categories", key.as_str(), "stages", stage.as_str()],
+                        format!(
+                            "{every} is not a frequency: expected a positive offset like \"2w\""
+                        ),
+                    );
+                }
+            }
+            for (under, why) in crate::rules::check_items(c, &known_role) {
+                let mut path = vec!["categories", key.as_str()];
+                path.extend(under.iter().map(String::as_str));
+                problem(&path, why);
             }
             if c.windows.is_empty() {
                 problem(

@@ -4,6 +4,7 @@
 //! The core (`domain`, `rules`, `store`, `import`, `workflow`) knows nothing of the terminal;
 //! `cli` and `tui` are two thin front ends over it.
 
+pub mod atomic_write;
 pub mod cli;
 pub mod clock;
 pub mod config;
@@ -13,8 +14,10 @@ pub mod error;
 pub mod i18n;
 pub mod import;
 pub mod logging;
+pub mod presets;
 pub mod report;
 pub mod rules;
+pub mod sheet;
 pub mod store;
 pub mod text;
 pub mod tui;

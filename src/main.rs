@@ -10,7 +10,10 @@ fn main() -> ExitCode {
     }
     let cli = Cli::parse();
     let result = match &cli.command {
-        Some(command) => cli::run(&cli, command),
+        Some(command) => {
+            quiet_on_closed_pipe();
+            cli::run(&cli, command)
+        }
         None => huifang::tui::run(&cli),
     };
     match result {
@@ -21,6 +24,9 @@ fn main() -> ExitCode {
                 for p in &bad.problems {
                     eprintln!("{}", huifang::text::one_line(p));
                 }
+                ExitCode::from(2)
+            } else if let Some(why) = huifang::store::refusal(&e) {
+                eprintln!("huifang: {}", huifang::text::one_line(&why));
                 ExitCode::from(2)
             } else {
                 if let Some(what) = huifang::store::explain(&e) {
@@ -33,5 +39,15 @@ fn main() -> ExitCode {
                 ExitCode::from(1)
             }
         }
+    }
+}
+
+/// `huifang audit | head` closes the pipe early: end quietly like other Unix tools instead of
+/// panicking on the failed write (Rust ignores SIGPIPE by default).
+fn quiet_on_closed_pipe() {
+    #[cfg(unix)]
+    // SAFETY: restoring the default disposition of one signal at start-up, before any thread runs.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }

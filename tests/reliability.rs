@@ -238,6 +238,7 @@ fn eight_writers_lose_nothing_and_record_nothing_twice() {
                         suggestions: String::new(),
                         note: String::new(),
                         signed: false,
+                        answers: Default::default(),
                     };
                     app.run_effect(huifang::tui::update::Effect::Save(id, rec))
                         .unwrap();
@@ -839,7 +840,12 @@ fn the_tui_keeps_the_typed_form_when_the_disk_is_full_or_read_only() {
     press(&mut app, key(KeyCode::Enter));
     press(&mut app, ch('2'));
     let typed = "墙面仍有水渍,".repeat(300);
-    app.state.form.as_mut().unwrap().shortcomings = tui_input::Input::new(typed.clone());
+    *app.state
+        .form
+        .as_mut()
+        .unwrap()
+        .typed_mut("shortcomings")
+        .unwrap() = tui_input::Input::new(typed.clone());
     for (pragma, value, says) in [
         ("max_page_count", None, "disk is full"),
         ("query_only", Some(1), "read-only"),
@@ -852,7 +858,11 @@ fn the_tui_keeps_the_typed_form_when_the_disk_is_full_or_read_only() {
         let form = app.state.form.as_ref().expect("the form stays open");
         assert_eq!(form.task_id, task);
         assert_eq!(form.outcome, Some(huifang::domain::Outcome::Basic));
-        assert_eq!(form.shortcomings.value(), typed, "nothing to retype");
+        assert_eq!(
+            form.typed("shortcomings").unwrap(),
+            typed,
+            "nothing to retype"
+        );
         let err = form.error.clone().unwrap_or_default();
         assert!(err.contains(says), "{pragma}: {err}");
         let (_, msg) = app.state.message.clone().unwrap();
@@ -876,4 +886,35 @@ fn the_tui_keeps_the_typed_form_when_the_disk_is_full_or_read_only() {
         .expect("saved once there is room");
     assert_eq!(rec.record.shortcomings, typed);
     assert_intact(&db.path);
+}
+
+#[test]
+fn a_reader_that_closes_the_pipe_early_ends_the_command_quietly() {
+    let env = Env::new();
+    // Ten years of calendar is ~400 KB, far more than a pipe buffers.
+    let mut child = env
+        .cmd()
+        .args([
+            "calendar",
+            "--from",
+            "2017-01-02",
+            "--to",
+            "2026-12-31",
+            "--json",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Read one line, then hang up as `| head -1` does.
+    let mut first = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.take().unwrap()),
+        &mut first,
+    )
+    .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!first.is_empty());
+    assert!(!stderr.contains("panicked"), "{stderr}");
 }

@@ -264,6 +264,8 @@ fn repair(i: usize, salt: u32) -> NewEvent {
         completed_at: at(1 + (i % 3) as u32, 9),
         contract_start: None,
         contract_end: None,
+        customer_kind: Default::default(),
+        stage: String::new(),
     }
 }
 

@@ -177,6 +177,8 @@ fn repair(reference: String, site: &str, completed_at: NaiveDateTime) -> NewEven
         completed_at,
         contract_start: None,
         contract_end: None,
+        customer_kind: Default::default(),
+        stage: String::new(),
     }
 }
 

@@ -28,6 +28,8 @@ fn ev(r: &str, category: &str, phone: &str, unit: &str, matter: &str, done: &str
         completed_at: at(done),
         contract_start: None,
         contract_end: None,
+        customer_kind: Default::default(),
+        stage: String::new(),
     }
 }
 
@@ -111,6 +113,7 @@ fn db() -> Db {
             suggestions: String::new(),
             note: String::new(),
             signed: false,
+            answers: Default::default(),
         };
         workflow::record(
             &tx,
@@ -221,6 +224,7 @@ fn a_new_record_shows_after_a_refresh() {
         suggestions: String::new(),
         note: String::new(),
         signed: false,
+        answers: Default::default(),
     };
     workflow::record(&tx, &Config::builtin(), task, &rec, "林晓", now(), true).unwrap();
     tx.commit().unwrap();

@@ -128,21 +128,36 @@ fn chinese_text_in_a_field_cursor_and_backspace() {
     }
     press(&mut app, key(KeyCode::Backspace));
     assert_eq!(
-        app.state.form.as_ref().unwrap().shortcomings.value(),
+        app.state
+            .form
+            .as_ref()
+            .unwrap()
+            .typed("shortcomings")
+            .unwrap(),
         "墙面水",
         "backspace deletes one character"
     );
     press(&mut app, key(KeyCode::Left));
     press(&mut app, ch('的'));
     assert_eq!(
-        app.state.form.as_ref().unwrap().shortcomings.value(),
+        app.state
+            .form
+            .as_ref()
+            .unwrap()
+            .typed("shortcomings")
+            .unwrap(),
         "墙面的水"
     );
     // `q` and `n` in a text field are text, not keys.
     type_text(&mut app, "qn");
     assert!(!app.state.quit);
     assert_eq!(
-        app.state.form.as_ref().unwrap().shortcomings.value(),
+        app.state
+            .form
+            .as_ref()
+            .unwrap()
+            .typed("shortcomings")
+            .unwrap(),
         "墙面的qn水"
     );
     let task = app.state.form.as_ref().unwrap().task_id;

@@ -62,6 +62,9 @@ pub fn run(ctx: &Ctx, a: &AuditArgs) -> Result<()> {
                     &[("n", &v.entries), ("hash", &v.last_hash)]
                 )
             );
+            if let Some(seq) = v.starts_after {
+                println!("{}", fill(ctx.t("msg.audit_anchor"), &[("seq", &seq)]));
+            }
         } else {
             for p in &v.problems {
                 eprintln!("{p}");

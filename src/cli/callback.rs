@@ -53,6 +53,10 @@ pub struct RecordArgs {
     /// The customer signed the visit record (住户签名确认).
     #[arg(long)]
     pub signed: bool,
+    /// An answer to one of the category's evaluation items, repeatable:
+    /// `--answer received_qty=9.5`. `huifang rules explain CATEGORY` lists its items.
+    #[arg(long = "answer", value_name = "KEY=VALUE", value_parser = parse_answer)]
+    pub answers: Vec<(String, String)>,
     /// Record although the window has not opened yet, or a phone call-back outside the contact
     /// hours (kept with the record).
     #[arg(long)]
@@ -71,6 +75,13 @@ fn parse_result(s: &str) -> Result<AttemptResult, String> {
 
 fn parse_channel(s: &str) -> Result<Channel, String> {
     coded(s, Channel::parse, Channel::codes())
+}
+
+fn parse_answer(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.to_string())),
+        _ => Err(format!("`{s}` is not KEY=VALUE, e.g. received_qty=9.5")),
+    }
 }
 
 fn parse_outcome(s: &str) -> Result<Outcome, String> {
@@ -122,6 +133,7 @@ pub fn record(ctx: &Ctx, a: &RecordArgs) -> Result<()> {
         suggestions: a.suggestions.trim().to_string(),
         note: a.note.trim().to_string(),
         signed: a.signed,
+        answers: a.answers.iter().cloned().collect(),
     };
     let mut store = ctx.open_store()?;
     let tx = store.write()?;
@@ -142,7 +154,15 @@ pub fn record(ctx: &Ctx, a: &RecordArgs) -> Result<()> {
         "{}",
         fill(ctx.t("msg.recorded"), &[("task", &done.task_id)])
     );
-    if let Some(x) = done.escalation {
+    let id = done.escalation.map_or(0, |x| x.id);
+    for d in &done.discrepancies {
+        println!(
+            "{}",
+            fill(ctx.t("msg.discrepancy"), &[("what", d), ("id", &id)])
+        );
+    }
+    // A discrepancy's own line already says it escalated; the outcome's would say "unsatisfied".
+    if let Some(x) = done.escalation.filter(|_| done.discrepancies.is_empty()) {
         println!("{}", escalation_message(ctx.lang, &x));
     }
     Ok(())

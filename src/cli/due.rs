@@ -137,7 +137,7 @@ pub fn run(ctx: &Ctx, a: &DueArgs) -> Result<()> {
             d.unit.clone(),
             mask_phone(&d.phone),
             d.attempts.to_string(),
-            crate::config::role_label(&d.role, ctx.lang).to_string(),
+            ctx.config.role_label(&d.role, ctx.lang).to_string(),
         ]);
     }
     print!("{}", t.render());

@@ -412,6 +412,10 @@ pub fn chain_lines(lang: Lang, history: &[ChainStep]) -> Vec<String> {
                     out.push(format!("      {} {}", t(key), sanitize(text)));
                 }
             }
+            // The category's own evaluation items, by key (the chain spans one event).
+            for (item, value) in &rec.answers {
+                out.push(format!("      {} {}", sanitize(item), sanitize(value)));
+            }
             if let Some(v) = &r.review {
                 out.push(format!(
                     "      {} {} · {} · {}",

@@ -55,6 +55,12 @@ pub struct AddArgs {
     pub contract_start: Option<String>,
     #[arg(long, value_name = "DATE")]
     pub contract_end: Option<String>,
+    /// individual (个人客户, default) | organisation (企业客户).
+    #[arg(long, default_value = "")]
+    pub customer_kind: String,
+    /// The project stage the event reports (基础施工…), for categories that call back per stage.
+    #[arg(long, default_value = "")]
+    pub stage: String,
     #[command(flatten)]
     pub json: JsonFlag,
 }
@@ -99,6 +105,8 @@ fn add(ctx: &Ctx, a: &AddArgs) -> Result<()> {
             Field::ContractEnd,
             a.contract_end.clone().unwrap_or_default(),
         ),
+        (Field::CustomerKind, a.customer_kind.clone()),
+        (Field::Stage, a.stage.clone()),
     ]
     .into_iter()
     .map(|(f, v)| (f, v.trim().to_string()))
@@ -259,14 +267,22 @@ fn render_event(
         if ev.major { " ‼" } else { "" },
         sanitize(&ev.site)
     );
+    let kind = match (ev.customer_kind, zh) {
+        (crate::domain::CustomerKind::Individual, _) => String::new(),
+        (k, true) => format!(" ({})", k.zh()),
+        (k, false) => format!(" ({})", k.code()),
+    };
     let _ = writeln!(
         s,
-        "  {} {}  {}  {}",
+        "  {}{kind} {}  {}  {}",
         sanitize(&ev.customer),
         sanitize(&ev.unit),
         sanitize(&ev.phone),
         sanitize(&ev.department)
     );
+    if !ev.stage.is_empty() {
+        let _ = writeln!(s, "  {} {}", ctx.t("label.stage"), sanitize(&ev.stage));
+    }
     let _ = writeln!(
         s,
         "  {} {}  {}",

@@ -116,9 +116,19 @@ pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
         }
     }
     progress.finish();
+    let mut after = crate::workflow::daily::AfterIntake::default();
     if a.dry_run {
         drop(tx);
     } else {
+        // This month's quotas may now be short of call-backs the new events can fill, and new
+        // stage reports may be due.
+        after = crate::workflow::daily::after_intake(
+            &tx,
+            &ctx.config,
+            ctx.clock.today(),
+            ctx.clock.now(),
+            &ctx.operator,
+        )?;
         let files: Vec<String> = a.files.iter().map(|f| f.display().to_string()).collect();
         tx.audit(
             ctx.clock.now(),
@@ -136,6 +146,8 @@ pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
             "report": report,
             "read": read,
             "filtered": filtered,
+            "quota_tasks": after.quota_tasks,
+            "stage_tasks": after.stage_tasks,
         }))
     } else {
         if a.dry_run || profile.is_some() || filtered > 0 {
@@ -158,6 +170,7 @@ pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
         } else {
             println!("{line}");
         }
+        super::plan::print_after_intake(ctx, &after);
         Ok(())
     }
 }

@@ -1,8 +1,11 @@
 //! The command line: clap definitions, and one small function per subcommand over the core.
 
+mod archive;
 mod audit;
+mod backup;
 mod calendar;
 mod callback;
+mod close_quarter;
 mod correct;
 mod demo;
 mod doctor;
@@ -10,12 +13,14 @@ mod due;
 mod escalations;
 mod event;
 mod import;
+mod init;
 mod plan;
 mod progress;
 mod rates;
 mod report;
 mod review;
 mod rules;
+mod sheet;
 mod staff;
 pub mod table;
 
@@ -67,7 +72,7 @@ pub struct Cli {
 pub enum Command {
     /// Import finished service work from CSV, JSON Lines or spreadsheet (XLSX, XLS, ODS) files.
     #[command(
-        after_help = "Examples:\n  huifang import 投诉处理表.csv 有偿服务单.csv\n  huifang import --dry-run events.jsonl\n  huifang import --inspect 工单导出.xlsx --save-profile wo\n  huifang import 工单导出.xlsx --profile wo --dry-run\n  huifang import 311.csv --profile us-311\n\nWithout --profile, the columns are huifang's own. Columns (English or Chinese): ref 编号, category 类别, major 重大, site 管理处, customer 业户,\nphone 电话, unit 房号, department 责任部门, matter 事项, summary 内容, completed_at 完成时间,\ncontract_start 合同开始, contract_end 合同结束. A file with one bad row is refused whole."
+        after_help = "Examples:\n  huifang import 投诉处理表.csv 有偿服务单.csv\n  huifang import --dry-run events.jsonl\n  huifang import --inspect 工单导出.xlsx --save-profile wo\n  huifang import 工单导出.xlsx --profile wo --dry-run\n  huifang import 311.csv --profile us-311\n\nWithout --profile, the columns are huifang's own. Columns (English or Chinese): ref 编号, category 类别, major 重大, site 管理处, customer 业户,\nphone 电话, unit 房号, department 责任部门, matter 事项, summary 内容, completed_at 完成时间,\ncontract_start 合同开始, contract_end 合同结束, customer_kind 客户类型, stage 阶段. A file with one bad row is refused whole."
     )]
     Import(import::ImportArgs),
     /// Add or show one service event.
@@ -83,7 +88,7 @@ pub enum Command {
     Attempt(callback::AttemptArgs),
     /// Record a call-back that reached the customer; completes the task.
     #[command(
-        after_help = "Examples:\n  huifang record 42 --outcome satisfied --channel phone\n  huifang record 43 --outcome unsatisfied --channel visit --quality 2 --shortcomings '维修后仍渗水' --signed"
+        after_help = "Examples:\n  huifang record 42 --outcome satisfied --channel phone\n  huifang record 43 --outcome unsatisfied --channel visit --quality 2 --shortcomings '维修后仍渗水' --signed\n  huifang record 44 --outcome satisfied --channel phone --answer delivered_qty=30 --answer received_qty=30\n\nA category's own evaluation items (huifang rules explain CATEGORY lists them) take --answer KEY=VALUE."
     )]
     Record(callback::RecordArgs),
     /// Escalations not closed (or --all): past their deadline first, then oldest first.
@@ -141,12 +146,93 @@ pub enum Command {
         after_help = "Examples:\n  huifang --db demo.db demo\n  huifang --db big.db demo --events 100000 --sites 10 --months 12 --seed 7\n  HUIFANG_NOW='2026-12-03 10:00' huifang --db a.db demo --seed 1   (the same data on every run)\n\nThe history ends at now: the same seed and the same HUIFANG_NOW give the same database."
     )]
     Demo(demo::DemoArgs),
+    /// Visits (上门回访): print a call-back's record sheet (回访记录表) for the customer to sign,
+    /// or the day's sign-out register (回访记录签收表), as a printable HTML page.
+    #[command(
+        after_help = "Examples:\n  huifang sheet 42 -o 回访记录表-42.html\n  huifang sheet 42 > sheet.html          (stdout without -o)\n  huifang sheet --register --date 2026-12-05 --site 翠苑管理处 -o 签收表.html\n\nThe page is self-contained (open it in a browser and print, A4). Phones are masked: the sheet\nis left with the customer. A call-back whose category has no visit channel is refused.\nThe register lists the visits open on the day (overdue ones included) whose category calls\nin person first or that have fallen back to a visit, then those recorded as visits that day."
+    )]
+    Sheet(sheet::SheetArgs),
+    /// Write a config of your own that starts from a preset (default: the config dir's
+    /// config.toml, which huifang reads).
+    #[command(
+        after_help = "Examples:\n  huifang init --preset visit-sop\n  huifang init --preset callback-sop -o desk.toml\n  huifang init --preset visit-sop --force        (replace the existing config)\n\nThe file names the preset and lists its rules commented out: uncomment what you change,\nthen check it with `huifang rules check FILE`. `huifang rules presets` lists the presets."
+    )]
+    Init(init::InitArgs),
     /// Check the database (integrity, permissions, WAL, schema) and the holiday table; says what
     /// to do about each problem, and exits non-zero when something is wrong.
     #[command(
         after_help = "Examples:\n  huifang doctor\n  huifang --db /srv/huifang/huifang.db doctor --json"
     )]
     Doctor(doctor::DoctorArgs),
+    /// Close a quarter (结账) before its 10th: nothing can be dated in it afterwards.
+    #[command(
+        name = "close-quarter",
+        after_help = "Examples:\n  huifang close-quarter                      the quarter that ended last\n  huifang close-quarter --quarter 2026-Q3 --as 李主管\n\nA quarter closes by itself on the 10th of the month after it ends; this closes it earlier.\nA close covers every quarter before it too. Afterwards nothing (attempt, record, review,\ncorrection, escalation step) can be dated inside it; a record of it is corrected with a new\nentry dated today (huifang correct). A supervisor's task once staff are defined."
+    )]
+    CloseQuarter(close_quarter::CloseQuarterArgs),
+    /// Move finished call-back chains older than a date into an archive file, then remove them.
+    #[command(
+        after_help = "Examples:\n  huifang archive --before 2024-10-01 --dry-run\n  huifang archive --before 2024-10-01 --out 回访档案-2024Q3.db\n  huifang --db 回访档案-2024Q3.db event show TS-2024-118     (the archive is a huifang database)\n\nOnly whole chains move: an event with every task finished, every escalation closed, and all of\nit dated before the date. The audit entries before it move too; the live log keeps an anchor\nso `huifang audit verify` passes on both files. The archive is checked (integrity, row counts,\na content digest, its audit chain) before anything is removed. A date that would move records\nyounger than [retention] months (24) is refused, and so is one in a quarter not closed yet."
+    )]
+    Archive(archive::ArchiveArgs),
+    /// A consistent copy of the live database (SQLite online backup), while others keep working.
+    #[command(
+        after_help = "Examples:\n  huifang backup /backup/huifang-$(date +%F).db\n  huifang --db /srv/huifang/huifang.db backup /mnt/usb/huifang.db --json\n\nThe copy is one snapshot of the database, written beside its target, checked (integrity_check),\nthen renamed into place."
+    )]
+    Backup(backup::BackupArgs),
+    /// Put a backup in place of the database, after checking it; keeps a copy of the old one.
+    #[command(
+        after_help = "Examples:\n  huifang restore /backup/huifang-2026-12-01.db\n  huifang --db /srv/huifang/huifang.db restore /mnt/usb/huifang.db\n\nRefused when the file is not a sound huifang database (integrity_check, its tables, a schema\nversion this huifang knows), when it is an archive, and while a TUI or another command has the\ndatabase open: close them first. The old database is kept as DB.before-restore-TIMESTAMP."
+    )]
+    Restore(backup::RestoreArgs),
+}
+
+impl Command {
+    /// Whether the command writes to the database: those close the quarters whose 10th has
+    /// passed before they run (reading commands never write, so they work on read-only files).
+    fn writes(&self) -> bool {
+        match self {
+            Command::Import(a) => !a.dry_run && !a.inspect,
+            Command::Event(c) => matches!(c, event::EventCommand::Add(_)),
+            Command::Attempt(_) | Command::Record(_) | Command::Correct(_) | Command::Demo(_) => {
+                true
+            }
+            Command::Escalation(c) => !matches!(c, escalations::EscalationCommand::Show { .. }),
+            Command::Review(a) => a.record.is_some(),
+            Command::Staff(c) => !matches!(c, staff::StaffCommand::List { .. }),
+            Command::Plan(a) => !a.dry_run,
+            Command::Rules(rules::RulesCommand::Reapply(a)) => !a.dry_run,
+            Command::Archive(_) | Command::CloseQuarter(_) => true,
+            _ => false,
+        }
+    }
+}
+
+/// Before a writing command: refuses to write into an archive file, and closes every quarter
+/// whose 10th has passed. A failure of the close is not the command's: it is logged, and the
+/// command goes on (and meets the same problem, if it is the database's).
+fn before_write(ctx: &Ctx) -> Result<()> {
+    let Ok(mut store) = ctx.open_store() else {
+        return Ok(());
+    };
+    if let Ok(Some((before, source))) = store.archive_info() {
+        return Err(crate::error::BadInput::new(format!(
+            "{} is an archive (the finished call-backs before {before} of {source}): it is read, not written; use the live database",
+            store.path().display()
+        ))
+        .into());
+    }
+    let closed = store.write().and_then(|tx| {
+        let c = crate::workflow::quarter::auto_close(&tx, ctx.clock.today(), ctx.clock.now())?;
+        tx.commit()?;
+        Ok(c)
+    });
+    match closed {
+        Ok(Some(c)) => tracing::info!(quarter = %c.quarter, "quarter closed automatically"),
+        Ok(None) => {}
+        Err(e) => tracing::warn!("quarters not closed: {e}"),
+    }
+    Ok(())
 }
 
 /// What every command works with.
@@ -199,7 +285,17 @@ impl Ctx {
 
 /// Runs a subcommand.
 pub fn run(cli: &Cli, command: &Command) -> Result<()> {
+    // These need no config: they are how a missing or broken one is found out about or replaced.
+    let lang = Lang::resolve(cli.lang.as_deref(), None);
+    match command {
+        Command::Init(a) => return init::run(lang, cli.config.as_deref(), a),
+        Command::Rules(rules::RulesCommand::Presets(a)) => return rules::presets(lang, a),
+        _ => {}
+    }
     let ctx = Ctx::new(cli)?;
+    if command.writes() {
+        before_write(&ctx)?;
+    }
     match command {
         Command::Import(a) => import::run(&ctx, a),
         Command::Event(c) => event::run(&ctx, c),
@@ -219,6 +315,12 @@ pub fn run(cli: &Cli, command: &Command) -> Result<()> {
         Command::Calendar(a) => calendar::run(&ctx, a),
         Command::Demo(a) => demo::run(&ctx, a),
         Command::Doctor(a) => doctor::run(&ctx, a),
+        Command::CloseQuarter(a) => close_quarter::run(&ctx, a),
+        Command::Archive(a) => archive::run(&ctx, a),
+        Command::Backup(a) => backup::backup(&ctx, a),
+        Command::Restore(a) => backup::restore(&ctx, a),
+        Command::Init(a) => init::run(ctx.lang, cli.config.as_deref(), a),
+        Command::Sheet(a) => sheet::run(&ctx, a),
     }
 }
 

@@ -24,17 +24,23 @@ pub fn run(ctx: &Ctx, a: &PlanArgs) -> Result<()> {
         None => ctx.clock.today(),
     };
     let mut store = ctx.open_store()?;
-    let report = if a.dry_run {
-        plan::preview(&store, &ctx.config, day)?
+    let (report, after) = if a.dry_run {
+        (plan::preview(&store, &ctx.config, day)?, Default::default())
     } else {
         let tx = store.write()?;
-        let r = plan::run(&tx, &ctx.config, day, ctx.clock.now(), &ctx.operator)?;
+        let r = crate::workflow::daily::run(&tx, &ctx.config, day, ctx.clock.now(), &ctx.operator)?;
         tx.commit()?;
         r
     };
     if a.json.json {
-        return print_json(&serde_json::json!({ "dry_run": a.dry_run, "plan": report }));
+        return print_json(&serde_json::json!({
+            "dry_run": a.dry_run,
+            "plan": report,
+            "quota_tasks": after.quota_tasks,
+            "stage_tasks": after.stage_tasks,
+        }));
     }
+    print_after_intake(ctx, &after);
     if !report.enabled {
         println!("{}", ctx.t("msg.periodic_disabled"));
         return Ok(());
@@ -87,4 +93,60 @@ pub fn run(ctx: &Ctx, a: &PlanArgs) -> Result<()> {
         println!("{}", ctx.t("msg.dry_run"));
     }
     Ok(())
+}
+
+/// The call-backs quotas and project stages added, one table each.
+pub fn print_after_intake(ctx: &Ctx, after: &crate::workflow::daily::AfterIntake) {
+    if !after.quota_tasks.is_empty() {
+        println!(
+            "{}",
+            fill(ctx.t("msg.quota_added"), &[("n", &after.quota_tasks.len())])
+        );
+        let mut t = Table::new(
+            &[
+                "col.task",
+                "col.ref",
+                "col.category",
+                "col.quota_scope",
+                "col.window",
+            ]
+            .map(|k| ctx.t(k)),
+        );
+        for q in &after.quota_tasks {
+            t.row(vec![
+                q.task_id.to_string(),
+                q.event_ref.clone(),
+                q.category.clone(),
+                q.scope.clone(),
+                format!(".. {}", q.due),
+            ]);
+        }
+        print!("{}", t.render());
+    }
+    if !after.stage_tasks.is_empty() {
+        println!(
+            "{}",
+            fill(ctx.t("msg.stage_added"), &[("n", &after.stage_tasks.len())])
+        );
+        let mut t = Table::new(
+            &[
+                "col.task",
+                "col.ref",
+                "col.site",
+                "label.stage",
+                "col.window",
+            ]
+            .map(|k| ctx.t(k)),
+        );
+        for c in &after.stage_tasks {
+            t.row(vec![
+                c.task_id.to_string(),
+                c.event_ref.clone(),
+                c.site.clone(),
+                c.stage.clone(),
+                format!("{} .. {}", c.opens, c.due),
+            ]);
+        }
+        print!("{}", t.render());
+    }
 }

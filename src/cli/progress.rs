@@ -32,3 +32,24 @@ impl Progress {
         }
     }
 }
+
+impl Progress {
+    /// Shown whenever stderr is a terminal, whatever the size (archive, backup).
+    pub fn on_terminal(total: usize) -> Self {
+        Self {
+            total: total.max(1),
+            shown: std::io::stderr().is_terminal(),
+        }
+    }
+
+    /// Like `tick`, at any count: for callers that report in steps of their own.
+    pub fn tick_some(&self, done: usize) {
+        if self.shown {
+            eprint!(
+                "\r{done}/{} ({:.0}%)",
+                self.total,
+                done as f64 * 100.0 / self.total as f64
+            );
+        }
+    }
+}

@@ -41,6 +41,7 @@ pub fn run(ctx: &Ctx, a: &RatesArgs) -> Result<()> {
     };
     let store = ctx.open_store()?;
     let rows = store.rates(&month, a.site.as_deref())?;
+    let quotas = crate::workflow::quota::standing(&store, &ctx.config, &month, a.site.as_deref())?;
     let out: Vec<RateJson> = rows
         .iter()
         .map(|row| {
@@ -62,7 +63,7 @@ pub fn run(ctx: &Ctx, a: &RatesArgs) -> Result<()> {
         })
         .collect();
     if a.json.json {
-        return print_json(&serde_json::json!({ "month": month, "rates": out }));
+        return print_json(&serde_json::json!({ "month": month, "rates": out, "quotas": quotas }));
     }
     let mut t = Table::new(
         &[
@@ -103,5 +104,48 @@ pub fn run(ctx: &Ctx, a: &RatesArgs) -> Result<()> {
     }
     println!("{month}");
     print!("{}", t.render());
+    if !quotas.is_empty() {
+        print!("{}", quota_table(ctx, &quotas));
+    }
     Ok(())
+}
+
+/// Each site or customer against each quota: reached, planned, met.
+fn quota_table(ctx: &Ctx, quotas: &[crate::workflow::quota::QuotaStanding]) -> String {
+    let mut t = Table::new(
+        &[
+            "col.category",
+            "col.quota_scope",
+            "col.quota",
+            "col.events",
+            "col.quota_reached",
+            "col.quota_planned",
+            "col.quota_met",
+        ]
+        .map(|k| ctx.t(k)),
+    );
+    let zh = ctx.lang == crate::i18n::Lang::Zh;
+    for q in quotas {
+        let channel = match (q.channel, zh) {
+            (Some(c), true) => c.zh(),
+            (Some(c), false) => c.code(),
+            (None, true) => "任意方式",
+            (None, false) => "any",
+        };
+        let met = match (q.met, q.short_of_events) {
+            (true, _) => "✓".to_string(),
+            (false, true) => format!("✗ {}", ctx.t("msg.quota_short")),
+            (false, false) => "✗".to_string(),
+        };
+        t.row(vec![
+            q.category.clone(),
+            q.scope.clone(),
+            format!("≥{} {channel}", q.min),
+            q.events.to_string(),
+            q.reached.to_string(),
+            q.planned.to_string(),
+            met,
+        ]);
+    }
+    t.render()
 }

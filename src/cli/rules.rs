@@ -9,6 +9,7 @@ use crate::config::Config;
 use crate::error::BadInput;
 use crate::i18n::fill;
 use crate::rules::{Window, role_for, windows_for};
+use crate::text::{pad, sanitize, width};
 
 #[derive(Debug, Subcommand)]
 pub enum RulesCommand {
@@ -26,6 +27,17 @@ pub enum RulesCommand {
         after_help = "Examples:\n  huifang rules reapply --dry-run\n  huifang rules reapply --from 2026-11-01 --json"
     )]
     Reapply(ReapplyArgs),
+    /// The presets shipped with huifang: each one's regulation, categories and what it is for.
+    #[command(
+        after_help = "Examples:\n  huifang rules presets\n  huifang rules presets --json\n  huifang init --preset visit-sop     (a config of your own that starts from one)\n\nSelect one with `preset = \"NAME\"` in the config."
+    )]
+    Presets(PresetsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PresetsArgs {
+    #[command(flatten)]
+    pub json: JsonFlag,
 }
 
 #[derive(Debug, Args)]
@@ -72,6 +84,10 @@ struct Explained<'a> {
     channels: Vec<&'static str>,
     max_attempts: u32,
     windows: Vec<Window>,
+    /// The evaluation items its record asks, in order.
+    items: &'a [crate::rules::ItemRule],
+    must_match: &'a [(String, String)],
+    discrepancy_role: Option<&'a str>,
     rule_set: &'a str,
     rules_version: &'a str,
     /// Plain statements of what the dates could not take into account, e.g. a year the
@@ -84,7 +100,82 @@ pub fn run(ctx: &Ctx, c: &RulesCommand) -> Result<()> {
         RulesCommand::Explain(a) => explain(ctx, a),
         RulesCommand::Check(a) => check(ctx, a),
         RulesCommand::Reapply(a) => reapply(ctx, a),
+        RulesCommand::Presets(a) => presets(ctx.lang, a),
     }
+}
+
+/// One preset as `rules presets --json` gives it.
+#[derive(Serialize)]
+struct PresetJson {
+    name: &'static str,
+    regulation: &'static str,
+    categories: usize,
+    description: &'static str,
+    description_en: Option<&'static str>,
+    default: bool,
+    rules_version: String,
+}
+
+/// Lists the presets. Needs no config, so that it works while the user's own is broken.
+pub fn presets(lang: crate::i18n::Lang, a: &PresetsArgs) -> Result<()> {
+    let mut rows = Vec::new();
+    for p in crate::presets::all() {
+        let config = p.config()?;
+        rows.push(PresetJson {
+            name: p.name,
+            regulation: p.regulation,
+            categories: config.categories.len(),
+            description: p.description,
+            description_en: p.description_en,
+            default: p.is_default(),
+            rules_version: config.version,
+        });
+    }
+    if a.json.json {
+        return print_json(&rows);
+    }
+    let t = |k| crate::i18n::t(lang, k);
+    // Name, regulation and categories line up; the description has a line of its own below,
+    // whole (a table column would cut it).
+    let names: Vec<String> = rows
+        .iter()
+        .map(|r| {
+            if r.default {
+                format!("{} {}", r.name, t("label.default_mark"))
+            } else {
+                r.name.to_string()
+            }
+        })
+        .collect();
+    let w_name = names
+        .iter()
+        .map(|n| width(n))
+        .chain([width(t("col.preset"))])
+        .max()
+        .unwrap_or(0);
+    let w_reg = rows
+        .iter()
+        .map(|r| width(r.regulation))
+        .chain([width(t("col.regulation"))])
+        .max()
+        .unwrap_or(0);
+    println!(
+        "{}  {}  {}",
+        pad(t("col.preset"), w_name),
+        pad(t("col.regulation"), w_reg),
+        t("col.categories")
+    );
+    for ((r, name), p) in rows.iter().zip(&names).zip(crate::presets::all()) {
+        println!(
+            "{}  {}  {}",
+            pad(name, w_name),
+            pad(&sanitize(r.regulation), w_reg),
+            r.categories
+        );
+        println!("{}  {}", pad("", w_name), sanitize(p.description(lang)));
+    }
+    println!("{}", t("msg.presets_hint"));
+    Ok(())
 }
 
 fn explain(ctx: &Ctx, a: &ExplainArgs) -> Result<()> {
@@ -147,6 +238,9 @@ fn explain(ctx: &Ctx, a: &ExplainArgs) -> Result<()> {
         channels: rule.channels.iter().map(|c| c.code()).collect(),
         max_attempts: rule.max_attempts,
         windows,
+        items: &rule.items,
+        must_match: &rule.must_match,
+        discrepancy_role: rule.discrepancy_role.as_deref(),
         rule_set: &config.name,
         rules_version: &config.version,
         warnings,
@@ -166,12 +260,43 @@ fn explain(ctx: &Ctx, a: &ExplainArgs) -> Result<()> {
         ctx.t("label.rate"),
         out.rate * 100.0,
         ctx.t("col.role"),
-        out.role,
+        config.role_label(out.role, ctx.lang),
         ctx.t("label.channels"),
         out.channels.join(", ")
     );
     for w in &out.windows {
         println!("  {} {} .. {}   {}", w.kind, w.opens, w.due, w.explanation);
+    }
+    for i in out.items {
+        let detail = match i.kind {
+            crate::domain::ItemKind::Choice => format!(": {}", i.choices.join(" | ")),
+            crate::domain::ItemKind::Quantity if !i.unit.is_empty() => format!(": {}", i.unit),
+            _ => String::new(),
+        };
+        let kind = match ctx.lang {
+            crate::i18n::Lang::Zh => i.kind.zh(),
+            crate::i18n::Lang::En => i.kind.code(),
+        };
+        let mut line = format!(
+            "  {} {} {} ({kind}{detail})",
+            ctx.t("label.item"),
+            i.key,
+            i.label(ctx.lang)
+        );
+        if i.required {
+            line.push_str(&format!("  {}", ctx.t("label.required")));
+        }
+        if !i.escalate_on.is_empty() {
+            line.push_str(&format!(
+                "  {} {}",
+                ctx.t("label.escalate_on"),
+                i.escalate_on.join(", ")
+            ));
+        }
+        println!("{line}");
+    }
+    for (a, b) in out.must_match {
+        println!("  {} {a} = {b}", ctx.t("label.must_match"));
     }
     for warning in &out.warnings {
         println!("  ! {warning}");
@@ -253,12 +378,12 @@ fn reapply(ctx: &Ctx, a: &ReapplyArgs) -> Result<()> {
         );
         for m in &report.moved {
             let role = if m.old_role == m.new_role {
-                crate::config::role_label(&m.new_role, ctx.lang).to_string()
+                ctx.config.role_label(&m.new_role, ctx.lang).to_string()
             } else {
                 format!(
                     "{} → {}",
-                    crate::config::role_label(&m.old_role, ctx.lang),
-                    crate::config::role_label(&m.new_role, ctx.lang)
+                    ctx.config.role_label(&m.old_role, ctx.lang),
+                    ctx.config.role_label(&m.new_role, ctx.lang)
                 )
             };
             t.row(vec![

@@ -165,6 +165,8 @@ pub fn generate(
             completed_at,
             contract_start,
             contract_end,
+            customer_kind: Default::default(),
+            stage: String::new(),
         };
         if let Some((field, problem)) = check_event(config, &event).into_iter().next() {
             return Err(eyre!(
@@ -447,6 +449,7 @@ impl Desk<'_, '_> {
                 String::new()
             },
             signed: channel == Channel::Visit,
+            answers: Default::default(),
         };
         let t = if channel == Channel::Phone {
             self.callable(&task.category, channel, t)

@@ -1,7 +1,36 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::Serialize;
 
-use super::Category;
+use super::{Category, coded_enum};
+
+coded_enum! {
+    /// Who the customer is (回访对象…包括个人客户和企业客户).
+    CustomerKind {
+        Individual = "individual", "个人客户";
+        Organisation = "organisation", "企业客户";
+    }
+}
+
+// The enum comes from `coded_enum!`, which cannot mark a default variant.
+#[allow(clippy::derivable_impls)]
+impl Default for CustomerKind {
+    fn default() -> Self {
+        CustomerKind::Individual
+    }
+}
+
+impl CustomerKind {
+    /// The code, the Chinese name, or the words spreadsheets use (个人, 企业, 单位, company).
+    pub fn read(s: &str) -> Option<Self> {
+        match s.trim().to_lowercase().as_str() {
+            "" | "个人" | "person" | "private" => Some(CustomerKind::Individual),
+            "企业" | "单位" | "公司" | "company" | "organization" | "business" => {
+                Some(CustomerKind::Organisation)
+            }
+            other => CustomerKind::parse(other),
+        }
+    }
+}
 
 pub type EventId = i64;
 
@@ -23,6 +52,10 @@ pub struct NewEvent {
     pub completed_at: NaiveDateTime,
     pub contract_start: Option<NaiveDate>,
     pub contract_end: Option<NaiveDate>,
+    pub customer_kind: CustomerKind,
+    /// The project stage the event reports (基础施工, 主体施工…), for categories that call back
+    /// per stage; empty otherwise.
+    pub stage: String,
 }
 
 impl NewEvent {
@@ -46,7 +79,15 @@ impl NewEvent {
                 .unwrap_or_default(),
             &self.contract_end.map(|d| d.to_string()).unwrap_or_default(),
         ];
-        format!("{:016x}", crate::rules::stable_hash(&parts.join("\u{1f}")))
+        let mut text = parts.join("\u{1f}");
+        // Added later: only when set, so the fingerprints stored before stay those of re-imports.
+        if self.customer_kind != CustomerKind::Individual || !self.stage.is_empty() {
+            text.push('\u{1f}');
+            text.push_str(self.customer_kind.code());
+            text.push('\u{1f}');
+            text.push_str(&self.stage);
+        }
+        format!("{:016x}", crate::rules::stable_hash(&text))
     }
 
     /// Names the fields in which `other` differs, for conflict reports.
@@ -57,7 +98,8 @@ impl NewEvent {
         }
         cmp!(category => "category", major => "major", site => "site", customer => "customer",
             phone => "phone", unit => "unit", department => "department", matter => "matter",
-            summary => "summary", completed_at => "completed_at",
+            summary => "summary", completed_at => "completed_at", customer_kind => "customer_kind",
+            stage => "stage",
             contract_start => "contract_start", contract_end => "contract_end");
         out
     }

@@ -10,9 +10,9 @@ mod task;
 
 pub use category::{BUILTIN_CATEGORIES, Category};
 pub use escalation::{EscalationState, StepKind};
-pub use event::{EventId, NewEvent, ServiceEvent};
+pub use event::{CustomerKind, EventId, NewEvent, ServiceEvent};
 pub use phone::mask_phone;
-pub use record::{Attempt, AttemptResult, Channel, NewRecord, Outcome, Record};
+pub use record::{Attempt, AttemptResult, Channel, ItemKind, NewRecord, Outcome, Record};
 pub use staff::{Staff, StaffRole};
 pub use task::{Anchor, CallbackTask, DueState, TaskId, TaskState};
 

@@ -1,3 +1,5 @@
+use std::collections::BTreeMap;
+
 use chrono::NaiveDateTime;
 use serde::Serialize;
 
@@ -33,6 +35,17 @@ coded_enum! {
     }
 }
 
+coded_enum! {
+    /// What an evaluation item (评价项目) asks for, and so how its answer is typed and checked.
+    ItemKind {
+        Score = "score", "评分";
+        YesNo = "yes_no", "是否";
+        Choice = "choice", "选项";
+        Text = "text", "文字";
+        Quantity = "quantity", "数量";
+    }
+}
+
 /// One unsuccessful try to reach the customer.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Attempt {
@@ -47,8 +60,9 @@ pub struct Attempt {
 }
 
 /// What the operator enters for a call-back that reached the customer: the five items of the
-/// regulations (quality, effect, satisfaction, shortcomings, suggestions), a note and, for
-/// visits, the customer's signature (住户签名确认).
+/// property regulations (quality, effect, satisfaction, shortcomings, suggestions), a note and,
+/// for visits, the customer's signature (住户签名确认). A category that asks its own evaluation
+/// items keeps their answers in `answers` (item key → canonical value, see `rules::items`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct NewRecord {
     pub channel: Channel,
@@ -59,6 +73,9 @@ pub struct NewRecord {
     pub suggestions: String,
     pub note: String,
     pub signed: bool,
+    /// Answers to the category's own items (the four above have their own fields).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub answers: BTreeMap<String, String>,
 }
 
 impl NewRecord {
@@ -73,6 +90,7 @@ impl NewRecord {
             suggestions: String::new(),
             note: String::new(),
             signed: false,
+            answers: BTreeMap::new(),
         }
     }
 }

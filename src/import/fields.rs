@@ -14,6 +14,8 @@ pub enum Field {
     CompletedAt,
     ContractStart,
     ContractEnd,
+    CustomerKind,
+    Stage,
 }
 
 impl Field {
@@ -31,6 +33,8 @@ impl Field {
         Field::CompletedAt,
         Field::ContractStart,
         Field::ContractEnd,
+        Field::CustomerKind,
+        Field::Stage,
     ];
     pub const REQUIRED: &'static [Field] = &[Field::Ref, Field::Category, Field::CompletedAt];
 
@@ -67,6 +71,8 @@ impl Field {
             Field::CompletedAt => &["completed_at", "完成时间", "处理完成时间"],
             Field::ContractStart => &["contract_start", "合同开始"],
             Field::ContractEnd => &["contract_end", "合同结束"],
+            Field::CustomerKind => &["customer_kind", "客户类型", "客户性质"],
+            Field::Stage => &["stage", "阶段", "项目阶段"],
         }
     }
 }

@@ -245,6 +245,8 @@ fn synonyms(f: Field) -> &'static [&'static str] {
         ],
         Field::ContractStart => &["contractstart", "合同开始", "合同开始日期", "startdate"],
         Field::ContractEnd => &["contractend", "合同结束", "合同结束日期", "enddate"],
+        Field::CustomerKind => &["customerkind", "客户类型", "客户性质", "客户类别"],
+        Field::Stage => &["stage", "阶段", "项目阶段", "工程阶段"],
     }
 }
 

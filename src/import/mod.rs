@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use crate::config::Config;
-use crate::domain::NewEvent;
+use crate::domain::{CustomerKind, NewEvent};
 use crate::error::BadInput;
 use crate::workflow::check_event;
 
@@ -256,6 +256,16 @@ pub fn build_event(
     };
     let contract_start = date(Field::ContractStart);
     let contract_end = date(Field::ContractEnd);
+    let customer_kind = CustomerKind::read(get(Field::CustomerKind)).unwrap_or_else(|| {
+        problems.push((
+            "customer_kind",
+            format!(
+                "`{}` is not a kind of customer: expected individual (个人客户) or organisation (企业客户)",
+                get(Field::CustomerKind)
+            ),
+        ));
+        CustomerKind::Individual
+    });
     match (problems.is_empty(), completed_at) {
         (true, Some(completed_at)) => Ok(NewEvent {
             reference: get(Field::Ref).to_string(),
@@ -271,6 +281,8 @@ pub fn build_event(
             completed_at,
             contract_start,
             contract_end,
+            customer_kind,
+            stage: get(Field::Stage).to_string(),
         }),
         _ => Err(problems),
     }

@@ -3,13 +3,21 @@
 
 pub mod calendar;
 mod hours;
+mod items;
 mod offset;
+pub mod quarter;
+mod quota;
 mod sampling;
 mod window;
 
 pub use calendar::{Calendar, DayKind, WorkingDays};
 pub use hours::{ContactHours, Spacing, Span};
+pub use items::{
+    ItemRule, answer, builtin_kind, check_items, default_items, discrepancies, is_builtin_as_is,
+    normalize, set_answer,
+};
 pub use offset::{Offset, OffsetUnit, Resolved};
+pub use quota::{QuotaRule, QuotaScope, scope_key};
 pub use sampling::{Cohort, CohortCount, Selection, choose, stable_hash};
 pub use window::{Window, windows_for};
 

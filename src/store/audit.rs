@@ -105,23 +105,39 @@ pub(super) fn list(c: &Connection, since: Option<NaiveDateTime>) -> Result<Vec<A
         .collect::<rusqlite::Result<_>>()?)
 }
 
+/// The entry the chain continues from after `huifang archive` moved the older entries out
+/// (`audit_anchors`): its `seq` and `hash`. `None` when the log starts at entry 1.
+pub(super) fn anchor(c: &Connection) -> Result<Option<(i64, String)>> {
+    Ok(
+        c.prepare_cached("SELECT seq, hash FROM audit_anchors ORDER BY seq DESC LIMIT 1")?
+            .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?,
+    )
+}
+
 /// What `audit verify` found.
 #[derive(Debug, Clone, Serialize)]
 pub struct Verification {
     pub entries: u64,
+    /// The log starts after this entry, whose hash the first entry chains to: the entries up
+    /// to it were moved to an archive (`huifang archive`), where they verify on their own.
+    pub starts_after: Option<i64>,
     /// The hash of the last entry: note it down to detect a truncated tail later.
     pub last_hash: String,
     pub problems: Vec<String>,
 }
 
-/// Walks the whole chain: consecutive sequence numbers from 1, each `prev` the hash before,
-/// each `hash` what its fields give.
+/// Walks the whole chain: consecutive sequence numbers from 1 (or from the anchor an archive
+/// left), each `prev` the hash before, each `hash` what its fields give.
 pub(super) fn verify(c: &Connection) -> Result<Verification> {
+    let anchor = anchor(c)?;
     let sql = format!("SELECT {COLUMNS} FROM audit ORDER BY seq");
     let mut stmt = c.prepare(&sql)?;
     let mut rows = stmt.query([])?;
-    let mut expected_seq = 1i64;
-    let mut prev = GENESIS.to_string();
+    let (mut expected_seq, mut prev) = match &anchor {
+        Some((seq, hash)) => (seq + 1, hash.clone()),
+        None => (1i64, GENESIS.to_string()),
+    };
     let mut problems = Vec::new();
     let mut entries = 0u64;
     while let Some(r) = rows.next()? {
@@ -156,6 +172,7 @@ pub(super) fn verify(c: &Connection) -> Result<Verification> {
     }
     Ok(Verification {
         entries,
+        starts_after: anchor.map(|(seq, _)| seq),
         last_hash: prev,
         problems,
     })
@@ -178,6 +195,11 @@ impl Tx<'_> {
             .prepare_cached("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")?
             .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?;
+        // After an archive moved every entry out, the chain continues from its anchor.
+        let last = match last {
+            Some(l) => Some(l),
+            None => anchor(&self.tx)?,
+        };
         let (seq, prev) = match last {
             Some((s, h)) => (s + 1, h),
             None => (1, GENESIS.to_string()),

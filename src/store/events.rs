@@ -2,7 +2,7 @@ use chrono::NaiveDateTime;
 use color_eyre::eyre::Result;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
-use super::Tx;
+use super::{Tx, code};
 use crate::domain::{EventId, NewEvent, ServiceEvent};
 use crate::rules::{Cohort, CohortCount};
 
@@ -16,7 +16,8 @@ pub struct EventInsert<'a> {
 }
 
 const COLUMNS: &str = "id, ref, category, major, site, customer, phone, unit, department, matter, summary, \
-     completed_at, contract_start, contract_end, selected, selection_reason, imported_at, repeat_count";
+     completed_at, contract_start, contract_end, selected, selection_reason, imported_at, repeat_count, \
+     customer_kind, stage";
 
 pub(super) fn from_row(r: &Row<'_>) -> rusqlite::Result<ServiceEvent> {
     Ok(ServiceEvent {
@@ -35,6 +36,8 @@ pub(super) fn from_row(r: &Row<'_>) -> rusqlite::Result<ServiceEvent> {
             completed_at: r.get(11)?,
             contract_start: r.get(12)?,
             contract_end: r.get(13)?,
+            customer_kind: code(r, 18, crate::domain::CustomerKind::parse)?,
+            stage: r.get(19)?,
         },
         selected: r.get(14)?,
         selection_reason: r.get(15)?,
@@ -234,8 +237,9 @@ impl Tx<'_> {
         self.tx
             .prepare_cached(
                 "INSERT INTO events (ref, category, major, site, customer, phone, unit, department, matter, summary, \
-                 completed_at, contract_start, contract_end, month, selected, selection_reason, fingerprint, imported_at, repeat_count) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+                 completed_at, contract_start, contract_end, month, selected, selection_reason, fingerprint, imported_at, repeat_count, \
+                 customer_kind, stage) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
             )?
             .execute(params![
                 ev.reference,
@@ -257,6 +261,8 @@ impl Tx<'_> {
                 ev.fingerprint(),
                 e.imported_at,
                 e.repeat_count,
+                ev.customer_kind.code(),
+                ev.stage,
             ])?;
         Ok(self.tx.last_insert_rowid())
     }

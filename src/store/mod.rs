@@ -4,18 +4,26 @@
 //! WAL mode, foreign keys on, a busy timeout, and `BEGIN IMMEDIATE` for every writing
 //! transaction (a deferred read-then-write transaction would get SQLITE_BUSY at once).
 
+mod archive;
 mod audit;
+mod backup;
 mod escalations;
 mod events;
 mod plan;
+mod quarters;
+mod quotas;
 mod records;
 mod reports;
 mod reviews;
 mod schema;
+mod sheets;
 mod staff;
+mod stages;
 mod tasks;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use chrono::{NaiveDate, NaiveDateTime};
@@ -27,18 +35,24 @@ use crate::domain::{
 };
 use crate::rules::{Cohort, CohortCount};
 
+pub use archive::{ArchiveDone, ArchivePlan, TableCount};
 pub use audit::{AuditEntry, GENESIS, Verification, os_user};
+pub use backup::{BackupDone, DbCheck, Restored, check_database, restore};
 pub use escalations::{
     EscalationFilter, EscalationInsert, EscalationStep, EscalationView, StepInsert,
 };
 pub use events::{EventInsert, RateRow};
 pub use plan::StaleCustomer;
+pub use quarters::QuarterClose;
+pub use quotas::QuotaEvent;
 pub use records::AttemptInsert;
 pub use reports::{
     ChainRow, CohortCell, ComplaintRow, Conclusion, EscalationCell, FlaggedRecord, OperatorCell,
     OverdueEscalation, RepairGroup,
 };
 pub use reviews::{Correction, Review, ReviewItem};
+pub use sheets::RecordedVisit;
+pub use stages::StageProject;
 pub use tasks::{DueItem, DueQuery, OpenTask, TaskInsert};
 
 /// How long a writer waits for another before giving up with a clear message.
@@ -47,6 +61,9 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// What `huifang_archiving()` answers on this connection: true only inside an archive's
+    /// transaction, so the triggers let it (and nothing else) delete history.
+    archiving: Arc<AtomicBool>,
 }
 
 /// A writing transaction (`BEGIN IMMEDIATE`). Dropped without `commit`, it rolls back.
@@ -134,10 +151,28 @@ pub trait Reads {
     fn records_since(&self, since: NaiveDateTime) -> Result<u64> {
         records::records_since(self.conn(), since)
     }
+    /// Call-backs recorded as visits on `day` (at `site` when given), in recording order.
+    fn visits_recorded_on(&self, day: NaiveDate, site: Option<&str>) -> Result<Vec<RecordedVisit>> {
+        sheets::visits_recorded_on(self.conn(), day, site)
+    }
     /// Customers with no pending task and no reached call-back (nor periodic call-back) before
     /// `cutoff`: the periodic call-backs due. One grouped query.
     fn stale_customers(&self, cutoff: NaiveDate) -> Result<Vec<StaleCustomer>> {
         plan::stale_customers(self.conn(), cutoff)
+    }
+    /// The events of a category's month with what a quota through `channel` counts of each.
+    fn quota_events(
+        &self,
+        category: &str,
+        month: &str,
+        channel: Option<crate::domain::Channel>,
+        rule: &str,
+    ) -> Result<Vec<QuotaEvent>> {
+        quotas::quota_events(self.conn(), category, month, channel, rule)
+    }
+    /// Each project of a category that calls back per stage, at its latest stage.
+    fn stage_projects(&self, category: &str) -> Result<Vec<StageProject>> {
+        stages::stage_projects(self.conn(), category)
     }
     /// Pending tasks (and their events) of events completed from `from` on, or all.
     fn pending_tasks(&self, from: Option<NaiveDate>) -> Result<Vec<(TaskId, EventId)>> {
@@ -272,6 +307,14 @@ pub trait Reads {
     fn conclusions(&self, period: &str, site: &str) -> Result<Vec<Conclusion>> {
         reports::conclusions(self.conn(), period, site)
     }
+    /// The latest quarter close (it covers every quarter before it too).
+    fn latest_close(&self) -> Result<Option<QuarterClose>> {
+        quarters::latest(self.conn())
+    }
+    /// Records saved in `[from, to)` that no supervisor has reviewed yet.
+    fn unreviewed_between(&self, from: NaiveDate, to: NaiveDate) -> Result<u64> {
+        quarters::unreviewed_between(self.conn(), from, to)
+    }
     /// Checks the audit log's hash chain.
     fn verify_audit(&self) -> Result<Verification> {
         audit::verify(self.conn())
@@ -313,9 +356,12 @@ impl Store {
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .wrap_err_with(|| format!("cannot open the database {}", path.display()))?;
+        let archiving = Arc::new(AtomicBool::new(false));
+        register_archiving(&conn, &archiving)?;
         let mut store = Self {
             conn,
             path: path.to_path_buf(),
+            archiving,
         };
         store
             .prepare()
@@ -414,6 +460,35 @@ impl Tx<'_> {
     }
 }
 
+/// Registers `huifang_archiving()`, which the delete triggers of schema V6 ask.
+fn register_archiving(conn: &Connection, flag: &Arc<AtomicBool>) -> Result<()> {
+    use rusqlite::functions::FunctionFlags;
+    let flag = Arc::clone(flag);
+    conn.create_scalar_function(
+        "huifang_archiving",
+        0,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_INNOCUOUS,
+        move |_| Ok(flag.load(Ordering::SeqCst)),
+    )?;
+    Ok(())
+}
+
+/// Sets the archiving flag while it lives; dropping it (commit, error or panic) clears it.
+pub(crate) struct ArchivingGuard(Arc<AtomicBool>);
+
+impl ArchivingGuard {
+    pub(crate) fn on(flag: &Arc<AtomicBool>) -> Self {
+        flag.store(true, Ordering::SeqCst);
+        Self(Arc::clone(flag))
+    }
+}
+
+impl Drop for ArchivingGuard {
+    fn drop(&mut self) {
+        self.0.store(false, Ordering::SeqCst);
+    }
+}
+
 /// A failure of `prepare`, and whether it is worth another try.
 struct PrepareError {
     retry: bool,
@@ -467,6 +542,18 @@ pub fn explain(e: &color_eyre::eyre::Report) -> Option<String> {
         C::DatabaseCorrupt | C::NotADatabase => "the database file is damaged or is not a huifang database: run `huifang doctor`, and restore it from a backup".to_string(),
         _ => return None,
     })
+}
+
+/// The message of a schema trigger that refused a write the user can do otherwise (a date in a
+/// closed quarter): such a refusal is bad input (exit 2), not a failure.
+pub fn refusal(e: &color_eyre::eyre::Report) -> Option<String> {
+    e.chain()
+        .find_map(|c| match c.downcast_ref::<rusqlite::Error>()? {
+            rusqlite::Error::SqliteFailure(_, Some(msg)) if msg.starts_with("closed quarter:") => {
+                Some(msg.clone())
+            }
+            _ => None,
+        })
 }
 
 /// Creates an empty file readable and writable by its owner only.

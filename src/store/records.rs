@@ -20,6 +20,7 @@ fn record_from_row(r: &Row<'_>) -> rusqlite::Result<Record> {
             suggestions: r.get(7)?,
             note: r.get(8)?,
             signed: r.get(9)?,
+            answers: Default::default(),
         },
         operator: r.get(10)?,
         recorded_at: r.get(11)?,
@@ -28,16 +29,32 @@ fn record_from_row(r: &Row<'_>) -> rusqlite::Result<Record> {
 
 pub(super) fn record_of_task(c: &Connection, task: TaskId) -> Result<Option<Record>> {
     let sql = format!("SELECT {RECORD_COLUMNS} FROM records WHERE task_id = ?1");
-    Ok(c.prepare_cached(&sql)?
+    let found = c
+        .prepare_cached(&sql)?
         .query_row([task], record_from_row)
-        .optional()?)
+        .optional()?;
+    with_answers(c, found)
 }
 
 pub(super) fn record_by_id(c: &Connection, id: i64) -> Result<Option<Record>> {
     let sql = format!("SELECT {RECORD_COLUMNS} FROM records WHERE id = ?1");
-    Ok(c.prepare_cached(&sql)?
+    let found = c
+        .prepare_cached(&sql)?
         .query_row([id], record_from_row)
-        .optional()?)
+        .optional()?;
+    with_answers(c, found)
+}
+
+/// Fills in the answers to the category's own items.
+fn with_answers(c: &Connection, record: Option<Record>) -> Result<Option<Record>> {
+    let Some(mut record) = record else {
+        return Ok(None);
+    };
+    record.record.answers = c
+        .prepare_cached("SELECT item, value FROM record_answers WHERE record_id = ?1")?
+        .query_map([record.id], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(Some(record))
 }
 
 pub(super) fn attempts_of_task(c: &Connection, task: TaskId) -> Result<Vec<Attempt>> {
@@ -124,6 +141,13 @@ impl Tx<'_> {
                 }
                 _ => color_eyre::eyre::eyre!(e),
             })?;
-        Ok(self.tx.last_insert_rowid())
+        let id = self.tx.last_insert_rowid();
+        let mut answer = self.tx.prepare_cached(
+            "INSERT INTO record_answers (record_id, item, value) VALUES (?1, ?2, ?3)",
+        )?;
+        for (item, value) in &r.answers {
+            answer.execute(params![id, item, value])?;
+        }
+        Ok(id)
     }
 }

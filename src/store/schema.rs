@@ -3,7 +3,17 @@
 use rusqlite_migration::{M, Migrations};
 
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3), M::up(V4), M::up(V5)])
+    // V5 (reports) was written beside V6 and V_ITEMS and comes after them, so that a database
+    // they already migrated still gets it.
+    Migrations::new(vec![
+        M::up(V1),
+        M::up(V2),
+        M::up(V3),
+        M::up(V4),
+        M::up(V6),
+        M::up(V_ITEMS),
+        M::up(V5),
+    ])
 }
 
 const V1: &str = r#"
@@ -215,6 +225,201 @@ CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
 BEGIN
     SELECT RAISE(ABORT, 'the audit log is append-only: its entries cannot be deleted');
 END;
+"#;
+
+/// Quarter close (结账) and retention: the closes, the anchor the audit chain starts from after
+/// an archive, the archives made, and the triggers that keep a closed quarter read-only and
+/// the call-back history undeletable except by `huifang archive`.
+///
+/// `huifang_archiving()` is a function each huifang connection registers (store/mod.rs): it is
+/// true only inside the archive's own transaction. Another SQLite client does not have it, so
+/// its DELETE fails too. Independent of V5 (reports).
+const V6: &str = r#"
+-- A close covers its quarter and every quarter before it: everything dated before `through`
+-- (the first day after the quarter) is closed.
+CREATE TABLE quarter_closes (
+    quarter   TEXT PRIMARY KEY,
+    through   TEXT NOT NULL,
+    closed_at TEXT NOT NULL,
+    closed_by TEXT NOT NULL,
+    how       TEXT NOT NULL CHECK (how IN ('auto', 'manual'))
+);
+CREATE TRIGGER quarter_closes_no_update BEFORE UPDATE ON quarter_closes
+BEGIN
+    SELECT RAISE(ABORT, 'a quarter close is never undone');
+END;
+CREATE TRIGGER quarter_closes_no_delete BEFORE DELETE ON quarter_closes
+BEGIN
+    SELECT RAISE(ABORT, 'a quarter close is never undone');
+END;
+
+-- The audit entry the chain continues from after its older entries moved to an archive.
+CREATE TABLE audit_anchors (
+    seq     INTEGER PRIMARY KEY,
+    hash    TEXT NOT NULL,
+    archive TEXT NOT NULL,
+    at      TEXT NOT NULL
+);
+CREATE TRIGGER audit_anchors_only_by_archive BEFORE INSERT ON audit_anchors
+WHEN NOT huifang_archiving()
+BEGIN
+    SELECT RAISE(ABORT, 'an audit anchor is written only by huifang archive');
+END;
+CREATE TRIGGER audit_anchors_no_update BEFORE UPDATE ON audit_anchors
+BEGIN
+    SELECT RAISE(ABORT, 'an audit anchor is never changed');
+END;
+CREATE TRIGGER audit_anchors_no_delete BEFORE DELETE ON audit_anchors
+BEGIN
+    SELECT RAISE(ABORT, 'an audit anchor is never removed');
+END;
+
+-- Archives: in the live database, each archive made from it (role `source`); in an archive
+-- file, what it holds (role `archive`).
+CREATE TABLE archives (
+    id      INTEGER PRIMARY KEY,
+    role    TEXT NOT NULL CHECK (role IN ('source', 'archive')),
+    before  TEXT NOT NULL,
+    file    TEXT NOT NULL,
+    made_at TEXT NOT NULL,
+    counts  TEXT NOT NULL,
+    digest  TEXT NOT NULL
+);
+
+-- Removing a chain checks the rows that point at it: these keep those checks to an index
+-- lookup (without them, archiving 20,000 tasks scans the escalation steps 20,000 times).
+CREATE INDEX escalation_steps_task ON escalation_steps(task_id);
+CREATE INDEX reviews_escalation ON reviews(escalation_id);
+CREATE INDEX record_corrections_corrects ON record_corrections(corrects);
+
+-- Nothing may be dated inside a closed quarter.
+CREATE TRIGGER attempts_closed_quarter BEFORE INSERT ON attempts
+WHEN NEW.at < (SELECT max(through) FROM quarter_closes)
+BEGIN
+    SELECT RAISE(ABORT, 'closed quarter: an attempt cannot be dated in a closed quarter (huifang close-quarter); enter it with today''s date');
+END;
+CREATE TRIGGER records_closed_quarter BEFORE INSERT ON records
+WHEN NEW.recorded_at < (SELECT max(through) FROM quarter_closes)
+BEGIN
+    SELECT RAISE(ABORT, 'closed quarter: a record cannot be dated in a closed quarter (huifang close-quarter); enter it with today''s date, or correct a record (huifang correct)');
+END;
+CREATE TRIGGER reviews_closed_quarter BEFORE INSERT ON reviews
+WHEN NEW.reviewed_at < (SELECT max(through) FROM quarter_closes)
+BEGIN
+    SELECT RAISE(ABORT, 'closed quarter: a review cannot be dated in a closed quarter (huifang close-quarter)');
+END;
+CREATE TRIGGER corrections_closed_quarter BEFORE INSERT ON record_corrections
+WHEN NEW.at < (SELECT max(through) FROM quarter_closes)
+BEGIN
+    SELECT RAISE(ABORT, 'closed quarter: a correction cannot be dated in a closed quarter (huifang close-quarter); correct with today''s date');
+END;
+CREATE TRIGGER escalations_closed_quarter BEFORE INSERT ON escalations
+WHEN NEW.opened_at < (SELECT max(through) FROM quarter_closes)
+BEGIN
+    SELECT RAISE(ABORT, 'closed quarter: an escalation cannot be dated in a closed quarter (huifang close-quarter)');
+END;
+CREATE TRIGGER escalation_steps_closed_quarter BEFORE INSERT ON escalation_steps
+WHEN NEW.at < (SELECT max(through) FROM quarter_closes)
+BEGIN
+    SELECT RAISE(ABORT, 'closed quarter: an escalation step cannot be dated in a closed quarter (huifang close-quarter)');
+END;
+
+-- What was finished or written in a closed quarter stays as it was.
+CREATE TRIGGER tasks_closed_quarter BEFORE UPDATE ON tasks
+WHEN OLD.closed_at < (SELECT max(through) FROM quarter_closes)
+  OR (NEW.closed_at IS NOT OLD.closed_at AND NEW.closed_at < (SELECT max(through) FROM quarter_closes))
+BEGIN
+    SELECT RAISE(ABORT, 'closed quarter: a call-back finished in a closed quarter is read-only (huifang close-quarter)');
+END;
+CREATE TRIGGER escalations_closed_quarter_update BEFORE UPDATE ON escalations
+WHEN OLD.closed_at < (SELECT max(through) FROM quarter_closes)
+  OR (NEW.closed_at IS NOT OLD.closed_at AND NEW.closed_at < (SELECT max(through) FROM quarter_closes))
+BEGIN
+    SELECT RAISE(ABORT, 'closed quarter: an escalation closed in a closed quarter is read-only (huifang close-quarter)');
+END;
+CREATE TRIGGER attempts_never_updated BEFORE UPDATE ON attempts
+BEGIN
+    SELECT RAISE(ABORT, 'attempts are never edited in place');
+END;
+CREATE TRIGGER reviews_never_updated BEFORE UPDATE ON reviews
+BEGIN
+    SELECT RAISE(ABORT, 'a review is not changed');
+END;
+CREATE TRIGGER corrections_never_updated BEFORE UPDATE ON record_corrections
+BEGIN
+    SELECT RAISE(ABORT, 'a correction is never edited in place: add another');
+END;
+CREATE TRIGGER escalation_steps_never_updated BEFORE UPDATE ON escalation_steps
+BEGIN
+    SELECT RAISE(ABORT, 'an escalation step is never edited in place');
+END;
+
+-- The call-back history is never deleted; only huifang archive moves it out, inside its own
+-- transaction (huifang_archiving()).
+CREATE TRIGGER events_only_archived BEFORE DELETE ON events WHEN NOT huifang_archiving()
+BEGIN
+    SELECT RAISE(ABORT, 'the call-back history is never deleted: huifang archive moves old chains to an archive file');
+END;
+CREATE TRIGGER tasks_only_archived BEFORE DELETE ON tasks WHEN NOT huifang_archiving()
+BEGIN
+    SELECT RAISE(ABORT, 'the call-back history is never deleted: huifang archive moves old chains to an archive file');
+END;
+CREATE TRIGGER attempts_only_archived BEFORE DELETE ON attempts WHEN NOT huifang_archiving()
+BEGIN
+    SELECT RAISE(ABORT, 'the call-back history is never deleted: huifang archive moves old chains to an archive file');
+END;
+CREATE TRIGGER records_only_archived BEFORE DELETE ON records WHEN NOT huifang_archiving()
+BEGIN
+    SELECT RAISE(ABORT, 'the call-back history is never deleted: huifang archive moves old chains to an archive file');
+END;
+CREATE TRIGGER reviews_only_archived BEFORE DELETE ON reviews WHEN NOT huifang_archiving()
+BEGIN
+    SELECT RAISE(ABORT, 'the call-back history is never deleted: huifang archive moves old chains to an archive file');
+END;
+CREATE TRIGGER corrections_only_archived BEFORE DELETE ON record_corrections WHEN NOT huifang_archiving()
+BEGIN
+    SELECT RAISE(ABORT, 'the call-back history is never deleted: huifang archive moves old chains to an archive file');
+END;
+CREATE TRIGGER escalations_only_archived BEFORE DELETE ON escalations WHEN NOT huifang_archiving()
+BEGIN
+    SELECT RAISE(ABORT, 'the call-back history is never deleted: huifang archive moves old chains to an archive file');
+END;
+CREATE TRIGGER escalation_steps_only_archived BEFORE DELETE ON escalation_steps WHEN NOT huifang_archiving()
+BEGIN
+    SELECT RAISE(ABORT, 'the call-back history is never deleted: huifang archive moves old chains to an archive file');
+END;
+DROP TRIGGER audit_no_delete;
+CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit WHEN NOT huifang_archiving()
+BEGIN
+    SELECT RAISE(ABORT, 'the audit log is append-only: its entries cannot be deleted');
+END;
+"#;
+
+/// Answers to a category's own evaluation items (评价项目), beside the four built-in columns of
+/// `records`; as immutable as the record they belong to, and archived with it. The channel a
+/// task is planned for; the kind of customer and the project stage of an event.
+const V_ITEMS: &str = r#"
+CREATE TABLE record_answers (
+    id        INTEGER PRIMARY KEY,
+    record_id INTEGER NOT NULL REFERENCES records(id),
+    item      TEXT NOT NULL,
+    value     TEXT NOT NULL,
+    UNIQUE (record_id, item)
+);
+CREATE TRIGGER record_answers_never_updated BEFORE UPDATE ON record_answers
+BEGIN
+    SELECT RAISE(ABORT, 'records are never edited in place: add a correction (huifang correct)');
+END;
+CREATE TRIGGER record_answers_only_archived BEFORE DELETE ON record_answers WHEN NOT huifang_archiving()
+BEGIN
+    SELECT RAISE(ABORT, 'the call-back history is never deleted: huifang archive moves old chains to an archive file');
+END;
+-- The channel a call-back is planned for (a quota's visit); NULL: the category's usual one.
+ALTER TABLE tasks ADD COLUMN channel TEXT;
+-- 个人客户 / 企业客户, and the project stage an event reports (calls back per stage).
+ALTER TABLE events ADD COLUMN customer_kind TEXT NOT NULL DEFAULT 'individual';
+ALTER TABLE events ADD COLUMN stage TEXT NOT NULL DEFAULT '';
+CREATE INDEX events_stage ON events(category, site, unit, customer, completed_at) WHERE stage <> '';
 "#;
 
 /// Reports: the manager's conclusions (纠正或预防措施) kept with a quarter's report; each event's

@@ -4,7 +4,7 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::Serialize;
 
 use super::{Tx, code};
-use crate::domain::{Anchor, CallbackTask, DueState, EventId, TaskId, TaskState};
+use crate::domain::{Anchor, CallbackTask, Channel, DueState, EventId, TaskId, TaskState};
 
 pub struct TaskInsert<'a> {
     pub event_id: EventId,
@@ -53,6 +53,8 @@ pub struct DueItem {
     pub next_attempt_at: Option<NaiveDateTime>,
     /// Failed attempts by phone, for the fallback channel.
     pub phone_attempts: u32,
+    /// The channel it is planned for (a quota's visit), over the category's usual one.
+    pub planned_channel: Option<Channel>,
 }
 
 const TASK_COLUMNS: &str =
@@ -95,7 +97,8 @@ pub(super) fn due(c: &Connection, q: &DueQuery, now: NaiveDateTime) -> Result<Ve
     let mut stmt = c.prepare_cached(
         "SELECT t.id, e.ref, e.category, e.major, e.site, e.customer, e.phone, e.unit, e.matter, t.kind, \
                 t.opens, t.due, t.attempts, t.role, t.claimed_by, t.claimed_until, t.repeat_count, \
-                t.next_attempt_at, (SELECT count(*) FROM attempts a WHERE a.task_id = t.id AND a.channel = 'phone') \
+                t.next_attempt_at, (SELECT count(*) FROM attempts a WHERE a.task_id = t.id AND a.channel = 'phone'), \
+                t.channel \
          FROM tasks t JOIN events e ON e.id = t.event_id \
          WHERE t.state = 'pending' AND t.opens <= ?1 \
            AND (?2 IS NULL OR e.site = ?2) AND (?3 IS NULL OR e.category = ?3) \
@@ -128,6 +131,9 @@ pub(super) fn due(c: &Connection, q: &DueQuery, now: NaiveDateTime) -> Result<Ve
             repeat_count: r.get(16)?,
             next_attempt_at: r.get(17)?,
             phone_attempts: r.get(18)?,
+            planned_channel: r
+                .get::<_, Option<String>>(19)?
+                .and_then(|c| Channel::parse(&c)),
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)

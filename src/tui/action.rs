@@ -21,6 +21,8 @@ pub enum Action {
     LogAttempt(AttemptResult),
     Reveal,
     Dial,
+    /// Write the selected visit's call-back record sheet (回访记录表) to a file.
+    PrintSheet,
     Search,
     CycleSite,
     CycleCategory,

@@ -127,10 +127,10 @@ impl App {
             };
             related.push((e, record));
         }
-        let (name, script) = self
+        let (name, script, items) = self
             .config
             .category(&event.event.category)
-            .map(|(_, r)| (r.name.clone(), r.script.clone()))
+            .map(|(_, r)| (r.name.clone(), r.script.clone(), r.items.clone()))
             .unwrap_or_default();
         let fill_script = |line: &String| {
             line.replace("{site}", &event.event.site)
@@ -143,6 +143,7 @@ impl App {
             window: (task.opens, task.due),
             rule: format!("{} · {}", task.rule, task.rules_version),
             script: script.iter().map(fill_script).collect(),
+            items,
             related,
             event,
         });
@@ -310,6 +311,7 @@ impl App {
                 }
             }
             Effect::Dial(id) => self.dial(id, now)?,
+            Effect::PrintSheet(id) => self.print_sheet(id, now),
             Effect::LoadEscalation(id) => {
                 let view = self
                     .store
@@ -419,6 +421,30 @@ impl App {
             }
         }
         Ok(())
+    }
+
+    /// Writes a visit's record sheet into the sheets folder and says where; a task that is not
+    /// a visit, or a folder that cannot be written, is said in the status bar.
+    fn print_sheet(&mut self, id: TaskId, now: NaiveDateTime) {
+        let written = (|| {
+            let lang = self.state.lang;
+            let sheet = crate::sheet::record_sheet(&self.store, &self.config, lang, id, now)?;
+            let dir = crate::sheet::sheets_dir(&self.config).ok_or_else(|| {
+                crate::error::BadInput::new("no data folder for sheets: set ui.sheets_dir")
+            })?;
+            let path = dir.join(crate::sheet::sheet_file_name(id, &sheet.reference));
+            let html = crate::sheet::render_record_sheet(&sheet, lang);
+            crate::atomic_write::write_atomic(&path, html.as_bytes())
+                .map_err(|e| color_eyre::eyre::eyre!("cannot write {}: {e}", path.display()))?;
+            Ok::<_, color_eyre::Report>(path)
+        })();
+        match written {
+            Ok(path) => self.state.info(fill(
+                self.state.t("msg.sheet_saved"),
+                &[("path", &path.display())],
+            )),
+            Err(e) => self.state.error(error_text(&e)),
+        }
     }
 
     fn dial(&mut self, id: TaskId, now: NaiveDateTime) -> Result<()> {

@@ -277,6 +277,12 @@ pub const BINDABLE: &[Bindable] = &[
     },
     Bindable {
         context: Context::Queue,
+        name: "print_sheet",
+        action: Action::PrintSheet,
+        defaults: &["p"],
+    },
+    Bindable {
+        context: Context::Queue,
         name: "search",
         action: Action::Search,
         defaults: &["/"],

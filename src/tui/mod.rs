@@ -6,6 +6,7 @@ pub mod action;
 pub mod app;
 pub mod keymap;
 pub mod panes;
+pub mod retention;
 pub mod state;
 pub mod theme;
 pub mod update;
@@ -19,23 +20,22 @@ use crate::i18n::Lang;
 /// Builds the app for the context: store, keymap, state in the configured language.
 pub fn build(ctx: &Ctx) -> Result<app::App> {
     let mut store = ctx.open_store()?;
-    if ctx.config.periodic.enabled {
-        // The day's periodic call-backs, before the queue is read; a failure is logged, not fatal.
-        let planned = store.write().and_then(|tx| {
-            let r = crate::workflow::plan::run(
-                &tx,
-                &ctx.config,
-                ctx.clock.today(),
-                ctx.clock.now(),
-                &ctx.operator,
-            )?;
-            tx.commit()?;
-            Ok(r.created.len())
-        });
-        match planned {
-            Ok(n) => tracing::info!(created = n, "periodic call-backs planned"),
-            Err(e) => tracing::warn!("periodic call-backs not planned: {e}"),
-        }
+    // The day's periodic, quota and stage call-backs, before the queue is read; a failure is
+    // logged, not fatal.
+    let planned = store.write().and_then(|tx| {
+        let (periodic, after) = crate::workflow::daily::run(
+            &tx,
+            &ctx.config,
+            ctx.clock.today(),
+            ctx.clock.now(),
+            &ctx.operator,
+        )?;
+        tx.commit()?;
+        Ok(periodic.created.len() + after.count())
+    });
+    match planned {
+        Ok(n) => tracing::info!(created = n, "the day's call-backs planned"),
+        Err(e) => tracing::warn!("the day's call-backs not planned: {e}"),
     }
     let keymap = keymap::Keymap::new(&ctx.config.keys)?;
     let mut state = state::State::new(
@@ -50,7 +50,9 @@ pub fn build(ctx: &Ctx) -> Result<app::App> {
         .iter()
         .map(|(k, r)| (k.clone(), r.name.clone()))
         .collect();
-    app::App::new(store, ctx.config.clone(), keymap, ctx.clock.clone(), state)
+    let mut app = app::App::new(store, ctx.config.clone(), keymap, ctx.clock.clone(), state)?;
+    retention::at_start(&mut app);
+    Ok(app)
 }
 
 /// Opens the TUI on the default (or `--db`) database.

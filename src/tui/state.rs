@@ -5,9 +5,10 @@ use chrono::{NaiveDate, NaiveDateTime};
 use tui_input::Input;
 
 use crate::domain::{
-    Channel, DueState, EscalationState, NewRecord, Outcome, Record, ServiceEvent, TaskId,
+    Channel, DueState, EscalationState, ItemKind, NewRecord, Outcome, Record, ServiceEvent, TaskId,
 };
 use crate::i18n::Lang;
+use crate::rules::ItemRule;
 use crate::store::{DueItem, EscalationView, ReviewItem};
 use crate::workflow::roles::Acting;
 
@@ -131,48 +132,48 @@ pub struct Detail {
     /// Other events of the same customer or unit, with their records.
     pub related: Vec<(ServiceEvent, Option<Record>)>,
     pub script: Vec<String>,
+    /// The evaluation items the category's record asks.
+    pub items: Vec<ItemRule>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Field {
     Outcome,
     Channel,
-    Quality,
-    Effect,
-    Shortcomings,
-    Suggestions,
+    /// The category's evaluation item at this position.
+    Item(usize),
     Note,
     Signed,
 }
 
-impl Field {
-    pub const ORDER: [Field; 8] = [
-        Field::Outcome,
-        Field::Channel,
-        Field::Quality,
-        Field::Effect,
-        Field::Shortcomings,
-        Field::Suggestions,
-        Field::Note,
-        Field::Signed,
-    ];
+/// What is entered for one evaluation item: a pick among its options (a score, yes/no, a
+/// choice), or typed text (free text, a quantity).
+#[derive(Debug, Clone)]
+pub enum Answer {
+    Pick(Option<usize>),
+    Typed(Input),
+}
 
-    pub fn is_text(self) -> bool {
-        matches!(self, Field::Shortcomings | Field::Suggestions | Field::Note)
+/// The options a picked item offers, as canonical answers: `1`–`5`, `yes`/`no`, the choices.
+pub fn options(item: &ItemRule) -> Vec<String> {
+    match item.kind {
+        ItemKind::Score => (1..=5).map(|n| n.to_string()).collect(),
+        ItemKind::YesNo => vec!["yes".into(), "no".into()],
+        ItemKind::Choice => item.choices.clone(),
+        ItemKind::Text | ItemKind::Quantity => Vec::new(),
     }
 }
 
-/// The record form of one call-back.
+/// The record form of one call-back: outcome, channel, the category's own items, note, signature.
 #[derive(Debug, Clone)]
 pub struct Form {
     pub task_id: TaskId,
     pub field: Field,
     pub channel: Channel,
     pub outcome: Option<Outcome>,
-    pub quality: Option<u8>,
-    pub effect: Option<u8>,
-    pub shortcomings: Input,
-    pub suggestions: Input,
+    /// The category's evaluation items, and what is entered for each, in the same order.
+    pub items: Vec<ItemRule>,
+    pub answers: Vec<Answer>,
     pub note: Input,
     pub signed: bool,
     /// Something was entered: leaving asks first.
@@ -182,16 +183,21 @@ pub struct Form {
 }
 
 impl Form {
-    pub fn new(task_id: TaskId) -> Self {
+    pub fn new(task_id: TaskId, items: Vec<ItemRule>) -> Self {
+        let answers = items
+            .iter()
+            .map(|i| match i.kind {
+                ItemKind::Text | ItemKind::Quantity => Answer::Typed(Input::default()),
+                _ => Answer::Pick(None),
+            })
+            .collect();
         Self {
             task_id,
             field: Field::Outcome,
             channel: Channel::Phone,
             outcome: None,
-            quality: None,
-            effect: None,
-            shortcomings: Input::default(),
-            suggestions: Input::default(),
+            items,
+            answers,
             note: Input::default(),
             signed: false,
             dirty: false,
@@ -199,28 +205,73 @@ impl Form {
         }
     }
 
+    /// The fields in the order Tab walks them.
+    pub fn fields(&self) -> Vec<Field> {
+        let items = (0..self.items.len()).map(Field::Item);
+        [Field::Outcome, Field::Channel]
+            .into_iter()
+            .chain(items)
+            .chain([Field::Note, Field::Signed])
+            .collect()
+    }
+
+    /// Keys typed on this field are text, not commands.
+    pub fn is_text(&self, field: Field) -> bool {
+        match field {
+            Field::Note => true,
+            Field::Item(i) => matches!(self.answers.get(i), Some(Answer::Typed(_))),
+            _ => false,
+        }
+    }
+
+    /// What is typed so far for the item `key` (a text or a quantity).
+    pub fn typed(&self, key: &str) -> Option<&str> {
+        let i = self.items.iter().position(|it| it.key == key)?;
+        match &self.answers[i] {
+            Answer::Typed(input) => Some(input.value()),
+            Answer::Pick(_) => None,
+        }
+    }
+
+    /// The input of the typed item `key`, to fill it at once (a paste, a test).
+    pub fn typed_mut(&mut self, key: &str) -> Option<&mut Input> {
+        let i = self.items.iter().position(|it| it.key == key)?;
+        match &mut self.answers[i] {
+            Answer::Typed(input) => Some(input),
+            Answer::Pick(_) => None,
+        }
+    }
+
     pub fn input_mut(&mut self) -> Option<&mut Input> {
         match self.field {
-            Field::Shortcomings => Some(&mut self.shortcomings),
-            Field::Suggestions => Some(&mut self.suggestions),
             Field::Note => Some(&mut self.note),
+            Field::Item(i) => match self.answers.get_mut(i) {
+                Some(Answer::Typed(input)) => Some(input),
+                _ => None,
+            },
             _ => None,
         }
     }
 
-    /// The record to save, or the string key of what is missing.
+    /// The record to save, or the string key of what is missing. The answers are checked
+    /// against the category when saved; a refusal is shown with the form kept.
     pub fn to_record(&self) -> Result<NewRecord, &'static str> {
         let outcome = self.outcome.ok_or("form.need_outcome")?;
-        Ok(NewRecord {
-            channel: self.channel,
-            outcome,
-            quality: self.quality,
-            effect: self.effect,
-            shortcomings: self.shortcomings.value().trim().to_string(),
-            suggestions: self.suggestions.value().trim().to_string(),
-            note: self.note.value().trim().to_string(),
-            signed: self.signed && self.channel == Channel::Visit,
-        })
+        let mut rec = NewRecord::outcome(self.channel, outcome);
+        for (item, answer) in self.items.iter().zip(&self.answers) {
+            let value = match answer {
+                Answer::Pick(Some(i)) => options(item).get(*i).cloned().unwrap_or_default(),
+                Answer::Pick(None) => String::new(),
+                Answer::Typed(input) => input.value().trim().to_string(),
+            };
+            if !value.is_empty() {
+                // Stored raw under the item's key; the workflow puts it in canonical form.
+                rec.answers.insert(item.key.clone(), value);
+            }
+        }
+        rec.note = self.note.value().trim().to_string();
+        rec.signed = self.signed && self.channel == Channel::Visit;
+        Ok(rec)
     }
 }
 
@@ -333,6 +384,8 @@ pub struct State {
     pub page: usize,
     /// Category key → Chinese name, from the rules.
     pub category_names: std::collections::BTreeMap<String, String>,
+    /// A quarter close a supervisor should see to (see tui/retention.rs).
+    pub close_due: Option<crate::workflow::quarter::CloseDue>,
 }
 
 impl State {
@@ -370,6 +423,7 @@ impl State {
             quit: false,
             page: 10,
             category_names: Default::default(),
+            close_due: None,
         }
     }
 

@@ -5,7 +5,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::action::Action;
 use super::keymap::{Context, Key, Keymap};
-use super::state::{Field, Focus, Form, Overlay, Prompt, State, ThenDo};
+use super::state::{self, Answer, Field, Focus, Form, Overlay, Prompt, State, ThenDo};
 use crate::domain::{AttemptResult, Channel, DueState, NewRecord, Outcome, TaskId};
 use tui_input::InputRequest;
 
@@ -21,6 +21,8 @@ pub enum Effect {
     Attempt(TaskId, AttemptResult),
     Reload,
     Dial(TaskId),
+    /// Write the call-back record sheet of a visit to the sheets folder.
+    PrintSheet(TaskId),
     LoadEscalation(i64),
     LoadDemo,
     /// Assign an escalation: `NAME` or `NAME / DEPARTMENT`.
@@ -136,16 +138,24 @@ pub fn route(state: &State, keymap: &Keymap, e: &KeyEvent) -> Option<Action> {
     }
     let form_focused = state.focus == Focus::Record && state.form.is_some();
     if form_focused {
-        let field = state.form.as_ref().map(|f| f.field);
-        if let (Some(c), Some(f)) = (plain_char, field) {
-            if f.is_text() {
+        let on_text = state.form.as_ref().is_some_and(|f| f.is_text(f.field));
+        if let Some(c) = plain_char {
+            if on_text {
                 return Some(Action::Char(c));
             }
-            if let Some(d) = c.to_digit(10).filter(|d| (1..=5).contains(d)) {
+            if let Some(d) = c.to_digit(10).filter(|d| (1..=9).contains(d)) {
                 return Some(Action::Choose(d as u8));
             }
         }
-        if field.is_some_and(Field::is_text)
+        // ← → step through the options of a pick (an outcome, a score, a choice).
+        if !on_text && key.mods.is_empty() {
+            match key.code {
+                KeyCode::Left => return Some(Action::Left),
+                KeyCode::Right => return Some(Action::Right),
+                _ => {}
+            }
+        }
+        if on_text
             && let Some(a) = text_action(key.code, None).filter(|_| key.mods.is_empty())
             && !matches!(key.code, KeyCode::Up | KeyCode::Down)
         {
@@ -395,12 +405,10 @@ fn update_form(state: &mut State, action: Action) -> Option<Vec<Effect>> {
             return Some(vec![Effect::Release(id)]);
         }
         Action::NextField | Action::PrevField => {
-            let i = Field::ORDER
-                .iter()
-                .position(|f| *f == form.field)
-                .unwrap_or(0);
-            let n = Field::ORDER.len();
-            form.field = Field::ORDER[if action == Action::NextField {
+            let fields = form.fields();
+            let i = fields.iter().position(|f| *f == form.field).unwrap_or(0);
+            let n = fields.len();
+            form.field = fields[if action == Action::NextField {
                 (i + 1) % n
             } else {
                 (i + n - 1) % n
@@ -422,8 +430,14 @@ fn update_form(state: &mut State, action: Action) -> Option<Vec<Effect>> {
                         .copied()
                         .unwrap_or(form.channel)
                 }
-                Field::Quality => form.quality = Some(n),
-                Field::Effect => form.effect = Some(n),
+                Field::Item(i) => {
+                    let count = form.items.get(i).map_or(0, |it| state::options(it).len());
+                    if let Some(Answer::Pick(v)) = form.answers.get_mut(i)
+                        && usize::from(n) <= count
+                    {
+                        *v = Some(usize::from(n) - 1);
+                    }
+                }
                 _ => {}
             }
             form.dirty = true;
@@ -432,7 +446,7 @@ fn update_form(state: &mut State, action: Action) -> Option<Vec<Effect>> {
             form.signed = !form.signed;
             form.dirty = true;
         }
-        Action::Left | Action::Right if !form.field.is_text() => {
+        Action::Left | Action::Right if !form.is_text(form.field) => {
             let step = |i: usize, n: usize| {
                 if action == Action::Right {
                     (i + 1) % n
@@ -455,18 +469,18 @@ fn update_form(state: &mut State, action: Action) -> Option<Vec<Effect>> {
                         .unwrap_or(0);
                     form.channel = Channel::ALL[step(i, Channel::ALL.len())];
                 }
-                Field::Quality | Field::Effect => {
-                    let v = if form.field == Field::Quality {
-                        &mut form.quality
-                    } else {
-                        &mut form.effect
-                    };
-                    let cur = v.unwrap_or(3);
-                    *v = Some(if action == Action::Right {
-                        (cur % 5) + 1
-                    } else {
-                        (cur + 3) % 5 + 1
-                    });
+                Field::Item(i) => {
+                    let item = &form.items[i];
+                    let n = state::options(item).len().max(1);
+                    if let Some(Answer::Pick(v)) = form.answers.get_mut(i) {
+                        // A score starts from the middle (3), any other list from its ends.
+                        *v = Some(match (*v, item.kind) {
+                            (Some(cur), _) => step(cur, n),
+                            (None, crate::domain::ItemKind::Score) => step(2, n),
+                            (None, _) if action == Action::Right => 0,
+                            (None, _) => n - 1,
+                        });
+                    }
                 }
                 _ => {}
             }
@@ -578,6 +592,12 @@ fn update_queue(state: &mut State, action: Action) -> Vec<Effect> {
             return q
                 .current()
                 .map(|d| vec![Effect::Dial(d.task_id)])
+                .unwrap_or_default();
+        }
+        Action::PrintSheet => {
+            return q
+                .current()
+                .map(|d| vec![Effect::PrintSheet(d.task_id)])
                 .unwrap_or_default();
         }
         Action::LoadDemo if !state.has_events => return vec![Effect::LoadDemo],
@@ -710,7 +730,13 @@ fn update_escalations(state: &mut State, action: Action) -> Vec<Effect> {
 /// Called by the app when a claim succeeded: opens the form, focused on the outcome, with the
 /// channel preset to phone (or the category's fallback after failed calls).
 pub fn open_form(state: &mut State, task: TaskId) {
-    let mut form = Form::new(task);
+    let items = state
+        .detail
+        .as_ref()
+        .filter(|d| d.task_id == task)
+        .map(|d| d.items.clone())
+        .unwrap_or_else(crate::rules::default_items);
+    let mut form = Form::new(task, items);
     if let Some(c) = state.queue.contact.get(&task) {
         form.channel = c.channel;
     }

@@ -30,6 +30,9 @@ pub struct RecordDone {
     /// The escalation the record opened, or (a re-call-back) closed or moved to its next round.
     pub escalation_id: Option<i64>,
     pub escalation: Option<super::escalation::EscalationChange>,
+    /// What in the answers escalated at once (delivered ≠ received), one line each.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub discrepancies: Vec<String>,
 }
 
 /// The pending task `id` with its event and rule, or the reason it cannot be worked on.
@@ -159,6 +162,7 @@ pub fn attempt(
     operator: &str,
     now: NaiveDateTime,
 ) -> Result<AttemptDone> {
+    super::quarter::ensure_open(tx, now, "an attempt")?;
     let (task, event, rule) = workable(tx, config, id, operator, now)?;
     check_channel(rule, t.channel)?;
     check_hours(config, &event.event.category, t.channel, now, t.force)?;
@@ -181,7 +185,9 @@ pub fn attempt(
         // (not a periodic one, not a re-call-back) counts towards the month's rate.
         let recall =
             super::escalation::after_unreachable(tx, config, &task, &event, operator, now)?;
-        if !recall && task.rule != crate::config::PERIODIC_RULE {
+        // Nor one a quota added: a quota is filled again by `plan`.
+        if !recall && task.rule != crate::config::PERIODIC_RULE && !task.rule.starts_with("quota#")
+        {
             substitute = top_up(tx, config, &event, rule, now)?;
         }
     }
@@ -274,15 +280,10 @@ pub fn record(
     now: NaiveDateTime,
     force: bool,
 ) -> Result<RecordDone> {
+    super::quarter::ensure_open(tx, now, "a record")?;
     let (task, event, rule) = workable(tx, config, id, operator, now)?;
     check_channel(rule, rec.channel)?;
-    for (field, v) in [("quality", rec.quality), ("effect", rec.effect)] {
-        if let Some(v) = v.filter(|v| !(1..=5).contains(v)) {
-            return Err(
-                BadInput::new(format!("{field}: {v} is not a score: expected 1 to 5")).into(),
-            );
-        }
-    }
+    let rec = &crate::rules::normalize(&event.event.category, rule, rec).map_err(BadInput::many)?;
     if rec.channel == Channel::Phone {
         check_hours(config, &event.event.category, rec.channel, now, force)?;
     }
@@ -308,19 +309,19 @@ pub fn record(
             "forced": force,
         })),
     )?;
+    let found = super::escalation::Findings {
+        outcome: rec.outcome,
+        discrepancies: crate::rules::discrepancies(rule, rec),
+        discrepancy_role: rule.discrepancy_role.as_deref(),
+    };
     let escalation = super::escalation::after_record(
-        tx,
-        config,
-        &task,
-        &event,
-        (record_id, rec.outcome),
-        operator,
-        now,
+        tx, config, &task, &event, record_id, &found, operator, now,
     )?;
     Ok(RecordDone {
         task_id: task.id,
         record_id,
         escalation_id: escalation.map(|x| x.id),
         escalation,
+        discrepancies: found.discrepancies,
     })
 }

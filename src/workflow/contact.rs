@@ -8,7 +8,8 @@ use crate::store::DueItem;
 /// How and when a pending call-back can be tried.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Contact {
-    /// The channel to use: phone, or the category's fallback after enough failed calls.
+    /// The channel to use: the one planned (a quota's visit), else phone, or the category's
+    /// fallback after enough failed calls.
     pub channel: Channel,
     /// Within the contact hours and past the retry spacing.
     pub callable_now: bool,
@@ -21,6 +22,7 @@ pub struct Contact {
 pub fn contact(config: &Config, item: &DueItem, now: NaiveDateTime) -> Contact {
     let rule = config.category(&item.category).map(|(_, r)| r);
     let channel = match rule.and_then(|r| r.fallback_channel.zip(r.fallback_after)) {
+        _ if item.planned_channel.is_some() => item.planned_channel.unwrap_or(Channel::Phone),
         Some((fallback, after)) if item.phone_attempts >= after => fallback,
         _ => Channel::Phone,
     };

@@ -26,11 +26,24 @@ pub fn open(
     actor: &str,
     now: NaiveDateTime,
 ) -> Result<i64> {
+    open_to(tx, config, event, (record_id, None), reason, actor, now)
+}
+
+/// `open`, to `role` when one is named (a discrepancy's), else the escalation role.
+fn open_to(
+    tx: &Tx<'_>,
+    config: &Config,
+    event: &ServiceEvent,
+    (record_id, role): (Option<i64>, Option<&str>),
+    reason: &str,
+    actor: &str,
+    now: NaiveDateTime,
+) -> Result<i64> {
     // Major complaints (重大投诉) always go to the manager.
-    let owner_role = if event.event.major {
-        "manager"
-    } else {
-        config.escalation.role.as_str()
+    let owner_role = match (event.event.major, role) {
+        (true, _) => "manager",
+        (false, Some(r)) => r,
+        (false, None) => config.escalation.role.as_str(),
     };
     let deadline = config
         .escalation_deadline(&event.event.category)
@@ -385,18 +398,45 @@ pub(super) fn after_unreachable(
     Ok(true)
 }
 
+/// What a saved record says that may escalate: its outcome, and the discrepancies its answers
+/// show (which escalate at once, whatever the outcome, to `discrepancy_role` when named).
+pub struct Findings<'a> {
+    pub outcome: Outcome,
+    pub discrepancies: Vec<String>,
+    pub discrepancy_role: Option<&'a str>,
+}
+
+impl Findings<'_> {
+    /// The reason an escalation step gives: the outcome, then each discrepancy.
+    fn reason(&self) -> String {
+        std::iter::once(self.outcome.code().to_string())
+            .chain(
+                self.discrepancies
+                    .iter()
+                    .map(|d| format!("discrepancy: {d}")),
+            )
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+}
+
 /// After a record is saved: a re-call-back closes its escalation or opens the next round; any
-/// other record opens an escalation when its outcome escalates.
+/// other record opens an escalation when its outcome escalates or its answers show a
+/// discrepancy.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn after_record(
     tx: &Tx<'_>,
     config: &Config,
     task: &CallbackTask,
     event: &ServiceEvent,
-    (record_id, outcome): (i64, Outcome),
+    record_id: i64,
+    found: &Findings<'_>,
     actor: &str,
     now: NaiveDateTime,
 ) -> Result<Option<EscalationChange>> {
-    let escalates = config.escalation.escalates(outcome);
+    let discrepant = !found.discrepancies.is_empty();
+    let escalates = config.escalation.escalates(found.outcome) || discrepant;
+    let reason = found.reason();
     let Some(id) = tx.escalation_of_recall(task.id)? else {
         if !escalates {
             return Ok(None);
@@ -410,18 +450,19 @@ pub(super) fn after_record(
         if let Some(x) = running {
             let why = Reopening {
                 round: x.round + 1,
-                text: outcome.code(),
+                text: &reason,
                 record_id: Some(record_id),
                 task_id: task.id,
             };
             return Ok(Some(reopen(tx, config, &x, event, why, actor, now)?));
         }
-        let id = open(
+        let role = found.discrepancy_role.filter(|_| discrepant);
+        let id = open_to(
             tx,
             config,
             event,
-            Some(record_id),
-            outcome.code(),
+            (Some(record_id), role),
+            &reason,
             actor,
             now,
         )?;
@@ -446,18 +487,18 @@ pub(super) fn after_record(
             task_id: Some(task.id),
         })
     };
-    step(StepKind::Recalled, x.round, outcome.code())?;
+    step(StepKind::Recalled, x.round, &reason)?;
     let change = if escalates {
         let why = Reopening {
             round: x.round + 1,
-            text: outcome.code(),
+            text: &reason,
             record_id: Some(record_id),
             task_id: task.id,
         };
         reopen(tx, config, &x, event, why, actor, now)?
     } else {
         tx.close_escalation(id, now)?;
-        step(StepKind::Closed, x.round, outcome.code())?;
+        step(StepKind::Closed, x.round, &reason)?;
         tx.audit(
             now,
             actor,

@@ -6,12 +6,17 @@
 mod callback;
 pub mod conclusion;
 mod contact;
+pub mod daily;
 pub mod escalation;
 mod intake;
 pub mod plan;
+pub mod quarter;
+pub mod quota;
 mod reapply;
+pub mod retention;
 pub mod review;
 pub mod roles;
+pub mod stage;
 
 pub use callback::{AttemptDone, RecordDone, Try, attempt, record};
 pub use contact::{Contact, contact};

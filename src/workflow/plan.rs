@@ -162,6 +162,8 @@ pub fn run(
             completed_at: crate::clock::start_of(day),
             contract_start: None,
             contract_end: None,
+            customer_kind: Default::default(),
+            stage: String::new(),
         };
         let event_id = tx.insert_event(&EventInsert {
             event: &event,

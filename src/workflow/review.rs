@@ -43,6 +43,7 @@ pub fn review(
     now: NaiveDateTime,
 ) -> Result<Reviewed> {
     Acting::load(tx, actor)?.require(&[StaffRole::Supervisor], None, "review records (审核)")?;
+    super::quarter::ensure_open(tx, now, "a review")?;
     let rec = record(tx, record_id)?;
     if let Some(r) = tx.review_of(record_id)? {
         return Err(BadInput::new(format!(
@@ -131,6 +132,7 @@ pub fn correct(
     now: NaiveDateTime,
 ) -> Result<Correction> {
     let rec = record(tx, record_id)?;
+    super::quarter::ensure_open(tx, now, "a correction")?;
     Acting::load(tx, actor)?.require(
         &[StaffRole::Supervisor, StaffRole::Manager],
         Some(&rec.operator),

@@ -165,6 +165,18 @@ impl Env {
         )
     }
 
+    /// Runs the binary with `--config CONFIG` and `args`.
+    pub fn run_config(&self, config: &Path, args: &[&str]) -> Out {
+        self.run_config_at(config, &self.now.clone(), args)
+    }
+
+    /// Runs the binary with `--config CONFIG` and `args`, the clock at `now` for this run.
+    pub fn run_config_at(&self, config: &Path, now: &str, args: &[&str]) -> Out {
+        let mut all: Vec<&std::ffi::OsStr> = vec!["--config".as_ref(), config.as_os_str()];
+        all.extend(args.iter().map(|a| std::ffi::OsStr::new(*a)));
+        self.run_at(now, &all)
+    }
+
     /// Writes a file into the temporary folder and returns its path.
     pub fn write(&self, name: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
         let p = self.path(name);

@@ -63,6 +63,8 @@ fn ev(
         completed_at: at(completed),
         contract_start: None,
         contract_end: None,
+        customer_kind: Default::default(),
+        stage: String::new(),
     }
 }
 
@@ -260,6 +262,7 @@ impl Db {
                 suggestions: "请工程部再次上门".into(),
                 note: String::new(),
                 signed: false,
+                answers: Default::default(),
             };
             workflow::record(
                 &tx,

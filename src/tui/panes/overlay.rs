@@ -236,6 +236,12 @@ fn escalation(f: &mut Frame, area: Rect, state: &State) {
                     plain(sanitize(text)),
                 ]));
             }
+            for (item, value) in &r.answers {
+                lines.push(Line::from(vec![
+                    muted(format!("{} ", sanitize(item))),
+                    plain(sanitize(value)),
+                ]));
+            }
             lines.push(Line::from(muted(format!(
                 "{} · {}",
                 sanitize(&rec.operator),

@@ -6,10 +6,10 @@ use ratatui::widgets::Paragraph;
 use super::cell;
 use super::queue::category_name;
 use crate::config::Config;
-use crate::domain::{Channel, Outcome, mask_phone};
+use crate::domain::{Channel, CustomerKind, ItemKind, Outcome, mask_phone};
 use crate::i18n::fill;
 use crate::text::sanitize;
-use crate::tui::state::{Field, Focus, Form, State};
+use crate::tui::state::{self, Answer, Field, Focus, Form, State};
 use crate::tui::theme::{Role, style};
 use crate::tui::view::{muted, pane_block, plain, split_h};
 
@@ -46,8 +46,13 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, _config: &Config) {
         ]),
         Line::from(vec![
             plain(format!(
-                "{}  {}  ",
+                "{}{}  {}  ",
                 sanitize(&ev.customer),
+                match (ev.customer_kind, state.lang) {
+                    (CustomerKind::Individual, _) => String::new(),
+                    (k, crate::i18n::Lang::Zh) => format!(" ({})", k.zh()),
+                    (k, crate::i18n::Lang::En) => format!(" ({})", k.code()),
+                },
                 sanitize(&ev.unit)
             )),
             plain(phone),
@@ -56,6 +61,15 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, _config: &Config) {
         Line::from(vec![
             muted(format!("{} ", state.t("label.matter"))),
             plain(sanitize(&ev.matter)),
+            if ev.stage.is_empty() {
+                plain("")
+            } else {
+                plain(format!(
+                    "  {} {}",
+                    state.t("label.stage"),
+                    sanitize(&ev.stage)
+                ))
+            },
             muted(format!("  {} ", state.t("label.completed"))),
             plain(crate::clock::fmt_datetime(ev.completed_at)),
         ]),
@@ -151,15 +165,29 @@ fn draw_form(f: &mut Frame, area: Rect, state: &State, form: &Form) {
     let zh = state.lang == crate::i18n::Lang::Zh;
     let mut lines = Vec::new();
     let mut cursor = None;
-    for (i, field) in Field::ORDER.iter().enumerate() {
-        let focused = form.field == *field;
+    for (row, field) in form.fields().into_iter().enumerate() {
+        let focused = form.field == field;
         let label_style = if focused {
             style(Role::FieldFocused)
         } else {
             style(Role::Field)
         };
-        let label = format!("{} ", state.t(field_key(*field)));
+        let label = format!("{} ", field_label(state, form, field));
         let mut spans = vec![Span::styled(label.clone(), label_style)];
+        let mut typed = |input: &tui_input::Input, spans: &mut Vec<Span<'static>>| {
+            let room = usize::from(area.width)
+                .saturating_sub(crate::text::width(&label) + 1)
+                .max(1);
+            let scroll = input.visual_scroll(room);
+            let shown: String = skip_cells(&sanitize(input.value()), scroll);
+            spans.push(plain(crate::text::truncate(&shown, room)));
+            if focused && state.overlay.is_none() {
+                let x = area.x
+                    + crate::text::width(&label) as u16
+                    + (input.visual_cursor() - scroll) as u16;
+                cursor = Some((x.min(area.right().saturating_sub(1)), area.y + row as u16));
+            }
+        };
         match field {
             Field::Outcome => spans.extend(choices(
                 Outcome::ALL
@@ -174,33 +202,25 @@ fn draw_form(f: &mut Frame, area: Rect, state: &State, form: &Form) {
                     .map(|c| if zh { c.zh() } else { c.code() }),
                 Channel::ALL.iter().position(|c| *c == form.channel),
             )),
-            Field::Quality | Field::Effect => {
-                let v = if *field == Field::Quality {
-                    form.quality
-                } else {
-                    form.effect
-                };
-                spans.extend(scores(v));
-            }
-            Field::Shortcomings | Field::Suggestions | Field::Note => {
-                let input = match field {
-                    Field::Shortcomings => &form.shortcomings,
-                    Field::Suggestions => &form.suggestions,
-                    _ => &form.note,
-                };
-                let room = usize::from(area.width)
-                    .saturating_sub(crate::text::width(&label) + 1)
-                    .max(1);
-                let scroll = input.visual_scroll(room);
-                let shown: String = skip_cells(&sanitize(input.value()), scroll);
-                spans.push(plain(crate::text::truncate(&shown, room)));
-                if focused && state.overlay.is_none() {
-                    let x = area.x
-                        + crate::text::width(&label) as u16
-                        + (input.visual_cursor() - scroll) as u16;
-                    cursor = Some((x.min(area.right().saturating_sub(1)), area.y + i as u16));
+            Field::Item(i) => match (&form.items[i], &form.answers[i]) {
+                (item, Answer::Pick(v)) if item.kind == ItemKind::Score => {
+                    spans.extend(scores(v.map(|i| i as u8 + 1)))
                 }
-            }
+                (item, Answer::Pick(v)) => {
+                    let shown: Vec<String> = state::options(item)
+                        .iter()
+                        .map(|o| item.show(o, state.lang))
+                        .collect();
+                    spans.extend(choices(shown.iter().map(String::as_str), *v));
+                }
+                (item, Answer::Typed(input)) => {
+                    typed(input, &mut spans);
+                    if item.kind == ItemKind::Quantity && !item.unit.is_empty() {
+                        spans.push(muted(format!(" {}", sanitize(&item.unit))));
+                    }
+                }
+            },
+            Field::Note => typed(&form.note, &mut spans),
             Field::Signed => {
                 let mark = if form.signed { "[x]" } else { "[ ]" };
                 spans.push(plain(mark));
@@ -261,15 +281,22 @@ fn skip_cells(s: &str, cells: usize) -> String {
         .collect()
 }
 
-fn field_key(f: Field) -> &'static str {
-    match f {
+/// A field's label: the form's own words for its fixed fields and the property regulations'
+/// items, the category's label for its own items.
+fn field_label(state: &State, form: &Form, field: Field) -> String {
+    let key = match field {
         Field::Outcome => "form.outcome",
         Field::Channel => "form.channel",
-        Field::Quality => "form.quality",
-        Field::Effect => "form.effect",
-        Field::Shortcomings => "form.shortcomings",
-        Field::Suggestions => "form.suggestions",
         Field::Note => "form.note",
         Field::Signed => "form.signed",
-    }
+        Field::Item(i) => {
+            let item = &form.items[i];
+            return if crate::rules::is_builtin_as_is(item) {
+                state.t(&format!("form.{}", item.key)).to_string()
+            } else {
+                sanitize(item.label(state.lang))
+            };
+        }
+    };
+    state.t(key).to_string()
 }

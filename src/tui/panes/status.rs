@@ -34,6 +34,18 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, keymap: &Keymap) {
     if let Some(h) = &state.holiday {
         info.push(Span::styled(format!("{h} "), style(Role::DueToday)));
     }
+    if let Some(c) = &state.close_due {
+        info.push(Span::styled(
+            fill(
+                state.t("status.close_due"),
+                &[
+                    ("quarter", &c.quarter),
+                    ("date", &c.closes_on.format("%m-%d")),
+                ],
+            ),
+            style(Role::Overdue),
+        ));
+    }
     info.push(Span::styled(
         fill(state.t("status.overdue"), &[("n", &overdue)]),
         style(Role::Overdue),
