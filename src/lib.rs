@@ -15,6 +15,7 @@ pub mod i18n;
 pub mod import;
 pub mod logging;
 pub mod presets;
+pub mod report;
 pub mod rules;
 pub mod sheet;
 pub mod store;

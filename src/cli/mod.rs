@@ -17,6 +17,7 @@ mod init;
 mod plan;
 mod progress;
 mod rates;
+mod report;
 mod review;
 mod rules;
 mod sheet;
@@ -119,6 +120,13 @@ pub enum Command {
         after_help = "Examples:\n  huifang rates\n  huifang rates --month 2026-11 --site 翠苑管理处 --json"
     )]
     Rates(rates::RatesArgs),
+    /// Monthly and quarterly reports (回访结果统计) in Markdown, CSV, XLSX or JSON, and the
+    /// manager's conclusion of a quarter.
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  huifang report monthly --month 2026-11\n  huifang report quarterly --quarter 2026-Q4 --format xlsx -o 2026-Q4.xlsx\n  huifang report conclude --quarter 2026-Q4 --text '加强防水工程验收' --as 张经理"
+    )]
+    Report(report::ReportCommand),
     /// Make the periodic call-backs due on a day (default today): customers not reached for
     /// the period in [periodic].
     #[command(
@@ -302,6 +310,7 @@ pub fn run(cli: &Cli, command: &Command) -> Result<()> {
         Command::Audit(a) => audit::run(&ctx, a),
         Command::Rules(c) => rules::run(&ctx, c),
         Command::Rates(a) => rates::run(&ctx, a),
+        Command::Report(c) => report::run(&ctx, c),
         Command::Plan(a) => plan::run(&ctx, a),
         Command::Calendar(a) => calendar::run(&ctx, a),
         Command::Demo(a) => demo::run(&ctx, a),

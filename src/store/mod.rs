@@ -13,6 +13,7 @@ mod plan;
 mod quarters;
 mod quotas;
 mod records;
+mod reports;
 mod reviews;
 mod schema;
 mod sheets;
@@ -45,6 +46,10 @@ pub use plan::StaleCustomer;
 pub use quarters::QuarterClose;
 pub use quotas::QuotaEvent;
 pub use records::AttemptInsert;
+pub use reports::{
+    ChainRow, CohortCell, ComplaintRow, Conclusion, EscalationCell, FlaggedRecord, OperatorCell,
+    OverdueEscalation, RepairGroup,
+};
 pub use reviews::{Correction, Review, ReviewItem};
 pub use sheets::RecordedVisit;
 pub use stages::StageProject;
@@ -245,6 +250,75 @@ pub trait Reads {
     /// Audit entries from `since` on, in order.
     fn audit_entries(&self, since: Option<NaiveDateTime>) -> Result<Vec<AuditEntry>> {
         audit::list(self.conn(), since)
+    }
+    /// A month's cohort (`YYYY-MM`) by site × category × department (see store/reports.rs).
+    fn report_cohort(&self, month: &str, site: Option<&str>) -> Result<Vec<CohortCell>> {
+        reports::cohort(self.conn(), month, site)
+    }
+    /// Escalations opened and closed in `[from, to)` and open at `to`, by site × category.
+    fn report_escalations(
+        &self,
+        from: NaiveDateTime,
+        to: NaiveDateTime,
+        site: Option<&str>,
+    ) -> Result<Vec<EscalationCell>> {
+        reports::escalation_counts(self.conn(), from, to, site)
+    }
+    /// Each operator's attempts and records in `[from, to)`.
+    fn report_operators(
+        &self,
+        from: NaiveDateTime,
+        to: NaiveDateTime,
+        site: Option<&str>,
+    ) -> Result<Vec<OperatorCell>> {
+        reports::operators(self.conn(), from, to, site)
+    }
+    /// Escalations open (not handled) past their deadline on `today`, most overdue first.
+    fn report_overdue(
+        &self,
+        today: NaiveDate,
+        site: Option<&str>,
+    ) -> Result<Vec<OverdueEscalation>> {
+        reports::overdue_escalations(self.conn(), today, site)
+    }
+    /// Unsatisfied or unqualified records made in `[from, to)`.
+    fn report_flagged(
+        &self,
+        from: NaiveDateTime,
+        to: NaiveDateTime,
+        site: Option<&str>,
+    ) -> Result<Vec<FlaggedRecord>> {
+        reports::flagged_records(self.conn(), from, to, site)
+    }
+    /// One escalation's steps with their records' outcomes.
+    fn report_chain(&self, escalation: i64) -> Result<Vec<ChainRow>> {
+        reports::chain(self.conn(), escalation)
+    }
+    /// Events of a category with a matter in up to three cohort months, oldest first.
+    fn report_events_of_months(
+        &self,
+        category: &str,
+        months: &[String],
+        site: Option<&str>,
+    ) -> Result<Vec<ComplaintRow>> {
+        reports::events_of_months(self.conn(), category, months, site)
+    }
+    /// The same matter of a category at one unit `at_least` times in up to three months.
+    fn report_repeated_at_unit(
+        &self,
+        category: &str,
+        months: &[String],
+        site: Option<&str>,
+        at_least: u32,
+    ) -> Result<Vec<RepairGroup>> {
+        reports::repeated_at_unit(self.conn(), category, months, site, at_least)
+    }
+    fn site_exists(&self, site: &str) -> Result<bool> {
+        reports::site_exists(self.conn(), site)
+    }
+    /// The conclusions of a period (`2026-Q4`) and site (`""`: all), oldest first.
+    fn conclusions(&self, period: &str, site: &str) -> Result<Vec<Conclusion>> {
+        reports::conclusions(self.conn(), period, site)
     }
     /// The latest quarter close (it covers every quarter before it too).
     fn latest_close(&self) -> Result<Option<QuarterClose>> {

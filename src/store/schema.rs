@@ -8,6 +8,7 @@ pub fn migrations() -> Migrations<'static> {
         M::up(V2),
         M::up(V3),
         M::up(V4),
+        M::up(V5),
         M::up(V6),
         M::up(V7),
         M::up(V_ITEMS),
@@ -223,6 +224,91 @@ CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
 BEGIN
     SELECT RAISE(ABORT, 'the audit log is append-only: its entries cannot be deleted');
 END;
+"#;
+
+/// Reports: the manager's conclusions (纠正或预防措施) kept with a quarter's report; each event's
+/// call-back facts (its first record, whether that was on time, its outcome after corrections,
+/// whether a task of it ended unreachable), kept by triggers, so that a month's figures are one
+/// range of a covering index instead of four index probes an event; and the indexes the other
+/// figures range over (attempts and records by time, escalations by opening, closing and
+/// deadline, events of one category by cohort month).
+const V5: &str = r#"
+CREATE TABLE report_conclusions (
+    id         INTEGER PRIMARY KEY,
+    period     TEXT NOT NULL,             -- 2026-Q4
+    site       TEXT NOT NULL DEFAULT '',  -- '' for all sites
+    text       TEXT NOT NULL,
+    author     TEXT NOT NULL,
+    written_at TEXT NOT NULL
+);
+CREATE INDEX report_conclusions_of ON report_conclusions(period, site, id);
+
+-- A cached pointer, not a foreign key: huifang archive removes an event's records before it.
+ALTER TABLE events ADD COLUMN first_record INTEGER;
+ALTER TABLE events ADD COLUMN first_recorded_at TEXT;
+-- 1 when the first record was made by the last day of its task's window.
+ALTER TABLE events ADD COLUMN first_on_time INTEGER;
+-- The first record's outcome after its latest correction.
+ALTER TABLE events ADD COLUMN first_outcome TEXT;
+-- 1 while a task of the event is unreachable.
+ALTER TABLE events ADD COLUMN unreachable INTEGER NOT NULL DEFAULT 0;
+
+UPDATE events SET first_record = (
+    SELECT r.id FROM tasks t JOIN records r ON r.task_id = t.id WHERE t.event_id = events.id
+    ORDER BY r.recorded_at, r.id LIMIT 1);
+UPDATE events SET
+    first_recorded_at = (SELECT recorded_at FROM records WHERE id = events.first_record),
+    first_on_time = (SELECT substr(r.recorded_at, 1, 10) <= t.due FROM records r
+                     JOIN tasks t ON t.id = r.task_id WHERE r.id = events.first_record),
+    first_outcome = (SELECT coalesce((SELECT c.outcome FROM record_corrections c
+                                      WHERE c.record_id = r.id ORDER BY c.id DESC LIMIT 1), r.outcome)
+                     FROM records r WHERE r.id = events.first_record)
+WHERE first_record IS NOT NULL;
+UPDATE events SET unreachable = 1 WHERE id IN (SELECT event_id FROM tasks WHERE state = 'unreachable');
+
+CREATE TRIGGER records_first_of_event AFTER INSERT ON records
+BEGIN
+    UPDATE events SET first_record = NEW.id, first_recorded_at = NEW.recorded_at,
+        first_on_time = (SELECT substr(NEW.recorded_at, 1, 10) <= due FROM tasks WHERE id = NEW.task_id),
+        first_outcome = NEW.outcome
+    WHERE id = (SELECT event_id FROM tasks WHERE id = NEW.task_id)
+      AND (first_record IS NULL OR first_recorded_at > NEW.recorded_at);
+END;
+CREATE TRIGGER record_corrections_first_outcome AFTER INSERT ON record_corrections
+BEGIN
+    UPDATE events SET first_outcome = NEW.outcome
+    WHERE id = (SELECT t.event_id FROM records r JOIN tasks t ON t.id = r.task_id WHERE r.id = NEW.record_id)
+      AND first_record = NEW.record_id;
+END;
+CREATE TRIGGER tasks_unreachable_of_event AFTER UPDATE OF state ON tasks
+WHEN NEW.state = 'unreachable' OR OLD.state = 'unreachable'
+BEGIN
+    UPDATE events SET unreachable = EXISTS (
+        SELECT 1 FROM tasks WHERE event_id = NEW.event_id AND state = 'unreachable')
+    WHERE id = NEW.event_id;
+END;
+CREATE TRIGGER tasks_unreachable_at_insert AFTER INSERT ON tasks
+WHEN NEW.state = 'unreachable'
+BEGIN
+    UPDATE events SET unreachable = 1 WHERE id = NEW.event_id;
+END;
+CREATE TRIGGER tasks_due_of_first_record AFTER UPDATE OF due ON tasks
+BEGIN
+    UPDATE events SET first_on_time = substr(first_recorded_at, 1, 10) <= NEW.due
+    WHERE id = NEW.event_id AND first_record IN (SELECT id FROM records WHERE task_id = NEW.id);
+END;
+-- A month's figures by site × category × department, in index order.
+CREATE INDEX events_month_facts ON events(
+    month, origin, site, category, department, selected,
+    first_record, first_on_time, first_outcome, unreachable
+);
+
+CREATE INDEX attempts_at ON attempts(at, operator, task_id);
+CREATE INDEX records_recorded_by ON records(recorded_at, operator, outcome, task_id);
+CREATE INDEX escalations_opened_at ON escalations(opened_at);
+CREATE INDEX escalations_closed_at ON escalations(closed_at) WHERE closed_at IS NOT NULL;
+CREATE INDEX escalations_state_deadline ON escalations(state, deadline);
+CREATE INDEX events_category_month ON events(category, month);
 "#;
 
 /// Quarter close (结账) and retention: the closes, the anchor the audit chain starts from after

@@ -58,4 +58,7 @@ pub enum Action {
     Review,
     /// Mark the selected record qualified (true) or unqualified (false), with a comment.
     Verdict(bool),
+    /// The report pane's next or previous page.
+    NextPage,
+    PrevPage,
 }

@@ -191,6 +191,23 @@ impl App {
         Ok(())
     }
 
+    /// The report pane's figures for today's month and quarter, at the TUI's site (or all).
+    /// Counted when the pane is entered and on Ctrl-R, not on every reload: at a million events
+    /// a count takes a good part of a second, too long for each write another operator makes.
+    fn load_reports(&mut self) -> Result<()> {
+        let summary = crate::report::summary::load(
+            &self.store,
+            &self.config,
+            self.state.lang,
+            self.state.now.date(),
+            self.state.site.as_deref(),
+        )?;
+        let r = &mut self.state.reports;
+        r.summary = Some(summary);
+        r.scroll = r.scroll.min(r.rows().saturating_sub(1));
+        Ok(())
+    }
+
     fn load_reviews(&mut self) -> Result<()> {
         self.state.reviews.items = self.store.review_queue(Some(REVIEW_WINDOW))?;
         let n = self.state.reviews.items.len();
@@ -354,6 +371,7 @@ impl App {
                 }
             }
             Effect::LoadReviews => self.load_reviews()?,
+            Effect::LoadReports => self.load_reports()?,
             Effect::Assign(id, text) => {
                 let (to, dept) = match text.split_once(['/', '／']) {
                     Some((a, b)) => (a.trim().to_string(), Some(b.trim().to_string())),

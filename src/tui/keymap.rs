@@ -16,6 +16,7 @@ pub enum Context {
     Form,
     Escalations,
     Review,
+    Reports,
 }
 
 impl Context {
@@ -26,14 +27,16 @@ impl Context {
             Context::Form => "form",
             Context::Escalations => "escalations",
             Context::Review => "review",
+            Context::Reports => "reports",
         }
     }
-    const ALL: [Context; 5] = [
+    const ALL: [Context; 6] = [
         Context::Global,
         Context::Queue,
         Context::Form,
         Context::Escalations,
         Context::Review,
+        Context::Reports,
     ];
 }
 
@@ -428,6 +431,18 @@ pub const BINDABLE: &[Bindable] = &[
         action: Action::Verdict(false),
         defaults: &["x"],
     },
+    Bindable {
+        context: Context::Reports,
+        name: "next_page",
+        action: Action::NextPage,
+        defaults: &["right", "l"],
+    },
+    Bindable {
+        context: Context::Reports,
+        name: "prev_page",
+        action: Action::PrevPage,
+        defaults: &["left", "h"],
+    },
 ];
 
 /// One resolved binding: for the help overlay.
@@ -459,7 +474,7 @@ impl Keymap {
         for (ctx_name, entries) in user {
             let Some(ctx) = Context::ALL.iter().copied().find(|c| c.name() == ctx_name) else {
                 problems.push(format!(
-                    "keys.{ctx_name}: unknown context: expected global, queue, form, escalations or review"
+                    "keys.{ctx_name}: unknown context: expected global, queue, form, escalations, review or reports"
                 ));
                 continue;
             };

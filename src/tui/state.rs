@@ -17,10 +17,40 @@ pub enum Focus {
     Queue,
     Record,
     Escalations,
+    /// This month's rates and outcomes, this quarter's repeats.
+    Reports,
 }
 
 impl Focus {
-    pub const ORDER: [Focus; 3] = [Focus::Queue, Focus::Record, Focus::Escalations];
+    pub const ORDER: [Focus; 4] = [
+        Focus::Queue,
+        Focus::Record,
+        Focus::Escalations,
+        Focus::Reports,
+    ];
+}
+
+/// The report pane: its figures (loaded when the pane is shown), the page and the scroll.
+#[derive(Debug, Default)]
+pub struct ReportPane {
+    pub summary: Option<crate::report::summary::Summary>,
+    /// 0 rates, 1 outcomes, 2 repeated complaints, 3 repeated repairs.
+    pub page: usize,
+    /// The first row shown of the page's list.
+    pub scroll: usize,
+}
+
+impl ReportPane {
+    pub const PAGES: usize = 4;
+
+    /// How many rows the current page lists.
+    pub fn rows(&self) -> usize {
+        self.summary.as_ref().map_or(0, |s| match self.page {
+            0 | 1 => s.categories.len(),
+            2 => s.repeat_complaints.len(),
+            _ => s.repeat_repairs.len(),
+        })
+    }
 }
 
 /// The due-today list with its filters and selection.
@@ -349,6 +379,7 @@ pub struct State {
     pub chain: Vec<String>,
     pub chain_scroll: usize,
     pub reviews: Reviews,
+    pub reports: ReportPane,
     /// What is typed into the open prompt.
     pub prompt: Input,
     /// Who is at the keyboard, for the role checks (off while no staff are defined).
@@ -390,6 +421,7 @@ impl State {
             chain: Vec::new(),
             chain_scroll: 0,
             reviews: Reviews::default(),
+            reports: ReportPane::default(),
             prompt: Input::default(),
             acting: Acting {
                 name: operator.clone(),

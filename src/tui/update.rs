@@ -32,6 +32,8 @@ pub enum Effect {
     /// Review a record: qualified or not, with a comment.
     Review(i64, bool, String),
     LoadReviews,
+    /// Compute the report pane's figures.
+    LoadReports,
     /// A full phone number was shown: goes to the audit log.
     AuditReveal(TaskId),
 }
@@ -163,9 +165,25 @@ pub fn route(state: &State, keymap: &Keymap, e: &KeyEvent) -> Option<Action> {
             .lookup(Context::Form, key)
             .or_else(|| keymap.lookup(Context::Global, key));
     }
+    if state.focus == Focus::Reports {
+        // The pane turns pages with its own keys and scrolls with the queue's movement keys.
+        return keymap.lookup(Context::Reports, key).or_else(|| {
+            match keymap.lookup(Context::Queue, key) {
+                Some(
+                    a @ (Action::Up
+                    | Action::Down
+                    | Action::PageUp
+                    | Action::PageDown
+                    | Action::Top
+                    | Action::Bottom),
+                ) => Some(a),
+                _ => keymap.lookup(Context::Global, key),
+            }
+        });
+    }
     let ctx = match state.focus {
         Focus::Escalations => Context::Escalations,
-        Focus::Queue | Focus::Record => Context::Queue,
+        Focus::Queue | Focus::Record | Focus::Reports => Context::Queue,
     };
     keymap
         .lookup(ctx, key)
@@ -231,6 +249,9 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             state.overlay = Some(Overlay::Help);
             Vec::new()
         }
+        Action::Refresh if state.focus == Focus::Reports => {
+            vec![Effect::Reload, Effect::LoadReports]
+        }
         Action::Refresh => vec![Effect::Reload],
         Action::Review => {
             state.overlay = Some(Overlay::Review);
@@ -248,9 +269,14 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 (i + n - 1) % n
             };
             state.focus = Focus::ORDER[j];
+            if state.focus == Focus::Reports {
+                // Computed when shown, not on every reload of the desk.
+                return vec![Effect::LoadReports];
+            }
             Vec::new()
         }
         _ if state.focus == Focus::Escalations => update_escalations(state, action),
+        _ if state.focus == Focus::Reports => update_reports(state, action),
         _ => update_queue(state, action),
     }
 }
@@ -634,6 +660,27 @@ fn move_in_list(selected: &mut usize, len: usize, page: usize, action: Action) -
         _ => return false,
     };
     true
+}
+
+/// Pages turn with the page keys; the movement keys scroll the page's list.
+fn update_reports(state: &mut State, action: Action) -> Vec<Effect> {
+    let r = &mut state.reports;
+    let n = super::state::ReportPane::PAGES;
+    match action {
+        Action::NextPage => {
+            r.page = (r.page + 1) % n;
+            r.scroll = 0;
+        }
+        Action::PrevPage => {
+            r.page = (r.page + n - 1) % n;
+            r.scroll = 0;
+        }
+        a => {
+            let len = r.rows();
+            move_in_list(&mut r.scroll, len, state.page, a);
+        }
+    }
+    Vec::new()
 }
 
 fn update_escalations(state: &mut State, action: Action) -> Vec<Effect> {

@@ -40,7 +40,11 @@ pub fn draw(f: &mut Frame, state: &mut State, keymap: &Keymap, config: &Config) 
     }
     state.wide = area.width >= WIDE;
     let [main, status] = Layout::vertical([Constraint::Min(10), Constraint::Length(2)]).areas(area);
-    if state.wide {
+    if state.wide && state.focus == Focus::Reports {
+        // The charts take the whole width; Tab goes back to the desk's three panes.
+        state.page = usize::from(main.height.saturating_sub(4)).max(1);
+        panes::reports::draw(f, main, state);
+    } else if state.wide {
         let [top, bottom] =
             Layout::vertical([Constraint::Percentage(68), Constraint::Percentage(32)]).areas(main);
         let [left, right] =
@@ -58,6 +62,7 @@ pub fn draw(f: &mut Frame, state: &mut State, keymap: &Keymap, config: &Config) 
             Focus::Queue => panes::queue::draw(f, body, state),
             Focus::Record => panes::record::draw(f, body, state, config),
             Focus::Escalations => panes::escalations::draw(f, body, state, keymap),
+            Focus::Reports => panes::reports::draw(f, body, state),
         }
     }
     panes::status::draw(f, status, state, keymap);
@@ -70,6 +75,7 @@ fn draw_tabs(f: &mut Frame, area: Rect, state: &State) {
         (Focus::Queue, "pane.queue"),
         (Focus::Record, "pane.record"),
         (Focus::Escalations, "pane.escalations"),
+        (Focus::Reports, "pane.reports"),
     ] {
         let s = if focus == state.focus {
             style(Role::Selected)

@@ -4,6 +4,7 @@
 //! both call these; neither holds business logic.
 
 mod callback;
+pub mod conclusion;
 mod contact;
 pub mod daily;
 pub mod escalation;

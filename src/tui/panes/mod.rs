@@ -4,6 +4,7 @@ pub mod escalations;
 pub mod overlay;
 pub mod queue;
 pub mod record;
+pub mod reports;
 pub mod status;
 
 use crate::text::{sanitize, truncate};

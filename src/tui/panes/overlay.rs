@@ -97,13 +97,39 @@ fn help(f: &mut Frame, area: Rect, state: &State, keymap: &Keymap) {
         if as_queue(b) {
             continue;
         }
-        let keys: Vec<String> = b.keys.iter().map(|k| k.label()).collect();
-        entries.push((
-            Some(keys.join(" / ")),
+        let label = |b: &crate::tui::keymap::Binding| {
+            b.keys
+                .iter()
+                .map(|k| k.label())
+                .collect::<Vec<_>>()
+                .join(" / ")
+        };
+        // A next/previous pair (pane, page) with short keys shares one line, `Tab | Shift-Tab`,
+        // so that the whole list still fits two columns at 80×24.
+        let partner = |from: &str, to: &str| {
+            let name = b.name.replace(from, to);
+            keymap.bindings.iter().find(|o| {
+                o.context == b.context
+                    && o.name == name
+                    && o.name != b.name
+                    && crate::text::width(&label(b)) + crate::text::width(&label(o)) + 3 <= 16
+            })
+        };
+        if b.name.contains("prev") && partner("prev", "next").is_some() {
+            continue;
+        }
+        let text = |b: &crate::tui::keymap::Binding| {
             state
                 .t(&format!("key.{}.{}", b.context.name(), b.name))
-                .to_string(),
-        ));
+                .to_string()
+        };
+        match partner("next", "prev").filter(|_| b.name.contains("next")) {
+            Some(prev) => entries.push((
+                Some(format!("{} | {}", label(b), label(prev))),
+                format!("{} | {}", text(b), text(prev)),
+            )),
+            None => entries.push((Some(label(b)), text(b))),
+        }
     }
     // The smallest box that shows the list in at most two columns, within the screen.
     let height = (entries.len().div_ceil(2) as u16 + 2)

@@ -93,6 +93,15 @@ fn hints(state: &State, km: &Keymap) -> String {
             (Context::Form, "attempt"),
             (Context::Form, "back"),
         ]
+    } else if state.focus == Focus::Reports {
+        vec![
+            (Context::Reports, "next_page"),
+            (Context::Reports, "prev_page"),
+            (Context::Queue, "down"),
+            (Context::Global, "refresh"),
+            (Context::Global, "focus_next"),
+            (Context::Global, "help"),
+        ]
     } else if state.focus == Focus::Escalations {
         vec![
             (Context::Escalations, "open"),
