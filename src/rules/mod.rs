@@ -17,7 +17,7 @@ pub use items::{
     normalize, set_answer,
 };
 pub use offset::{Offset, OffsetUnit, Resolved};
-pub use quota::{QuotaRule, QuotaScope, scope_key};
+pub use quota::{QuotaRule, QuotaScope, scope_key, scope_label};
 pub use sampling::{Cohort, CohortCount, Selection, choose, stable_hash};
 pub use window::{Window, windows_for};
 

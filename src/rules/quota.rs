@@ -64,7 +64,7 @@ impl QuotaRule {
 }
 
 /// Who a quota counts an event for: its site, or its customer there (phone, else unit, else
-/// name — as periodic call-backs tell customers apart).
+/// name — as periodic call-backs tell customers apart). The key groups; [`scope_label`] shows.
 pub fn scope_key(per: QuotaScope, site: &str, phone: &str, unit: &str, customer: &str) -> String {
     match per {
         QuotaScope::Site => site.to_string(),
@@ -75,6 +75,22 @@ pub fn scope_key(per: QuotaScope, site: &str, phone: &str, unit: &str, customer:
                 .unwrap_or("");
             format!("{site}/{who}")
         }
+    }
+}
+
+/// The scope as people read it: the phone masked (保密纪律), the customer's name beside it.
+pub fn scope_label(per: QuotaScope, site: &str, phone: &str, unit: &str, customer: &str) -> String {
+    match per {
+        QuotaScope::Site => site.to_string(),
+        QuotaScope::Customer if !phone.is_empty() => {
+            let name = if customer.is_empty() || customer == phone {
+                String::new()
+            } else {
+                format!(" {customer}")
+            };
+            format!("{site}/{}{name}", crate::domain::mask_phone(phone))
+        }
+        QuotaScope::Customer => scope_key(per, site, phone, unit, customer),
     }
 }
 
@@ -89,6 +105,8 @@ mod tests {
         assert_eq!(k("", "1栋", "甲"), "平原/1栋");
         assert_eq!(k("", "", "甲"), "平原/甲");
         assert_eq!(scope_key(QuotaScope::Site, "平原", "139", "", ""), "平原");
+        let shown = scope_label(QuotaScope::Customer, "平原", "13912345678", "", "城东工地");
+        assert_eq!(shown, "平原/139****5678 城东工地");
     }
 
     #[test]

@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::config::{CategoryRule, Config};
 use crate::domain::{Anchor, Channel, TaskId};
-use crate::rules::{QuotaRule, QuotaScope, scope_key};
+use crate::rules::{QuotaRule, QuotaScope, scope_key, scope_label};
 use crate::store::{QuotaEvent, Reads, TaskInsert, Tx};
 
 /// Where one site or customer stands against one quota in a month.
@@ -18,7 +18,7 @@ use crate::store::{QuotaEvent, Reads, TaskInsert, Tx};
 pub struct QuotaStanding {
     pub category: String,
     pub per: QuotaScope,
-    /// The site, or `site/customer`.
+    /// The site, or `site/customer` (the phone masked).
     pub scope: String,
     pub channel: Option<Channel>,
     pub min: u32,
@@ -52,14 +52,22 @@ fn quotas(config: &Config) -> impl Iterator<Item = (&str, &CategoryRule, &QuotaR
         .flat_map(|(k, r)| r.quotas.iter().map(move |q| (k.as_str(), r, q)))
 }
 
-/// The month's events of a quota grouped by scope, each group newest first.
-fn by_scope(events: Vec<QuotaEvent>, per: QuotaScope) -> BTreeMap<String, Vec<QuotaEvent>> {
-    let mut groups: BTreeMap<String, Vec<QuotaEvent>> = BTreeMap::new();
+/// The month's events of a quota grouped by scope, each group newest first, under the scope's
+/// label (the phone masked).
+fn by_scope(events: Vec<QuotaEvent>, per: QuotaScope) -> Vec<(String, Vec<QuotaEvent>)> {
+    let mut groups: BTreeMap<String, (String, Vec<QuotaEvent>)> = BTreeMap::new();
     for e in events {
         let key = scope_key(per, &e.site, &e.phone, &e.unit, &e.customer);
-        groups.entry(key).or_default().push(e);
+        groups
+            .entry(key)
+            .or_insert_with(|| {
+                let label = scope_label(per, &e.site, &e.phone, &e.unit, &e.customer);
+                (label, Vec::new())
+            })
+            .1
+            .push(e);
     }
-    groups
+    groups.into_values().collect()
 }
 
 /// How every site or customer with events in `month` (`YYYY-MM`) stands against each quota.
