@@ -152,7 +152,13 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State) {
                 } else {
                     c.channel.code()
                 };
-                flags.push(fill(state.t("flag.channel"), &[("channel", &name)]));
+                // Planned for a channel (a quota's visit), or switched to it after failed calls.
+                let key = if d.planned_channel.is_some() {
+                    "flag.planned_channel"
+                } else {
+                    "flag.channel"
+                };
+                flags.push(fill(state.t(key), &[("channel", &name)]));
             }
             if d.repeat_count > 0 {
                 flags.push(fill(
