@@ -14,6 +14,8 @@ import re, subprocess, sys, time, unicodedata
 from PIL import Image, ImageDraw, ImageFont
 
 FONT = "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"
+# Symbols the CJK font lacks (check marks, some box and block glyphs): DejaVu has them.
+SYMBOLS = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf"
 PALETTE = ["#1e1e1e", "#e05561", "#8cc265", "#d18f52", "#4aa5f0", "#c162de", "#42b3c2", "#d7dae0",
            "#5c6370", "#ff616e", "#a5e075", "#f0a45d", "#4dc4ff", "#de73ff", "#4cd1e0", "#ffffff"]
 FG, BG = PALETTE[7], "#1b1d23"
@@ -86,6 +88,10 @@ def main():
     subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
     size = 16
     font = ImageFont.truetype(FONT, size, index=1)
+    try:
+        symbols = ImageFont.truetype(SYMBOLS, size - 2)
+    except OSError:
+        symbols = font
     cw, ch = size // 2, size + 4
     img = Image.new("RGB", (cols * cw + 16, rows * ch + 16), BG)
     draw = ImageDraw.Draw(img)
@@ -98,9 +104,10 @@ def main():
             if bg != BG:
                 draw.rectangle([px, py, px + w - 1, py + ch - 1], fill=bg)
             if c and c != " ":
-                draw.text((px, py + 2), c, font=font, fill=fg)
+                f = symbols if 0x2190 <= ord(c) <= 0x27BF and not wide(c) else font
+                draw.text((px, py + 2), c, font=f, fill=fg)
                 if bold:
-                    draw.text((px + 1, py + 2), c, font=font, fill=fg)
+                    draw.text((px + 1, py + 2), c, font=f, fill=fg)
     img.save(out)
     print(out)
 
