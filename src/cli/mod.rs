@@ -127,10 +127,10 @@ pub enum Command {
         after_help = "Examples:\n  huifang report monthly --month 2026-11\n  huifang report quarterly --quarter 2026-Q4 --format xlsx -o 2026-Q4.xlsx\n  huifang report conclude --quarter 2026-Q4 --text '加强防水工程验收' --as 张经理"
     )]
     Report(report::ReportCommand),
-    /// Make the periodic call-backs due on a day (default today): customers not reached for
-    /// the period in [periodic].
+    /// Make the call-backs due on a day (default today): periodic ones for customers not reached
+    /// for the period in [periodic], and those quotas and project stages need.
     #[command(
-        after_help = "Examples:\n  huifang plan\n  huifang plan --date 2026-12-05 --dry-run --json\n\nOff unless [periodic] enabled = true in the config. Running it again makes nothing new:\na customer gets at most one periodic call-back open at a time."
+        after_help = "Examples:\n  huifang plan\n  huifang plan --date 2026-12-05 --dry-run --json\n\nPeriodic call-backs are off unless [periodic] enabled = true in the config. Running it again\nmakes nothing new: a customer gets at most one periodic call-back open at a time. It also adds\nthe call-backs this month's quotas still need and those project stages are due for (categories'\nquotas and stages); --dry-run lists the periodic ones only. The TUI runs it at start."
     )]
     Plan(plan::PlanArgs),
     /// Explain, check or reapply the rules.
