@@ -384,3 +384,81 @@ kind = "score"
         out.stderr
     );
 }
+
+#[test]
+fn a_wrong_quantity_is_corrected_as_a_new_entry_checked_like_the_record() {
+    let env = Env::new().at(NOW);
+    let config = env.preset_config("delivery", "");
+    let task = delivery_task(&env, &config);
+    let done = env
+        .run_config(
+            &config,
+            &[
+                "record",
+                &task,
+                "--outcome",
+                "satisfied",
+                "--channel",
+                "phone",
+                "--answer",
+                "delivered_variety=散装",
+                "--answer",
+                "received_variety=散装",
+                "--answer",
+                "delivered_qty=30",
+                "--answer",
+                "received_qty=3",
+                "--json",
+            ],
+        )
+        .ok()
+        .json();
+    let record = done["record_id"].to_string();
+    // A typo in the correction is refused like one in a record.
+    let bad = env.run_config(
+        &config,
+        &[
+            "correct",
+            &record,
+            "--reason",
+            "录入错误",
+            "--answer",
+            "received_qty=三十",
+        ],
+    );
+    bad.bad_input();
+    assert!(
+        bad.stderr.contains("received_qty: `三十` is not an answer"),
+        "{}",
+        bad.stderr
+    );
+    let k = env
+        .run_config(
+            &config,
+            &[
+                "correct",
+                &record,
+                "--reason",
+                "录入错误：实收 30 吨",
+                "--answer",
+                "received_qty=30.0",
+                "--json",
+            ],
+        )
+        .ok()
+        .json();
+    assert_eq!(k["answers"]["received_qty"], "30", "{k:#}");
+    assert_eq!(
+        k["answers"]["delivered_qty"], "30",
+        "the other answers are kept: {k:#}"
+    );
+    // The record itself is unchanged: the correction is a new, linked entry.
+    let shown = env
+        .run_config(&config, &["event", "show", "SH-1", "--json"])
+        .ok()
+        .json();
+    assert!(
+        shown.to_string().contains("\"received_qty\":\"3\""),
+        "{shown:#}"
+    );
+}

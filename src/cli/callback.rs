@@ -77,7 +77,7 @@ fn parse_channel(s: &str) -> Result<Channel, String> {
     coded(s, Channel::parse, Channel::codes())
 }
 
-fn parse_answer(s: &str) -> Result<(String, String), String> {
+pub(super) fn parse_answer(s: &str) -> Result<(String, String), String> {
     match s.split_once('=') {
         Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.to_string())),
         _ => Err(format!("`{s}` is not KEY=VALUE, e.g. received_qty=9.5")),

@@ -26,6 +26,9 @@ pub struct CorrectArgs {
     pub suggestions: Option<String>,
     #[arg(long)]
     pub note: Option<String>,
+    /// A corrected answer to one of the category's own items, repeatable: `--answer received_qty=30`.
+    #[arg(long = "answer", value_name = "KEY=VALUE", value_parser = super::callback::parse_answer)]
+    pub answers: Vec<(String, String)>,
     #[command(flatten)]
     pub json: JsonFlag,
 }
@@ -42,11 +45,13 @@ pub fn run(ctx: &Ctx, a: &CorrectArgs) -> Result<()> {
         shortcomings: a.shortcomings.as_deref().map(|s| s.trim().to_string()),
         suggestions: a.suggestions.as_deref().map(|s| s.trim().to_string()),
         note: a.note.as_deref().map(|s| s.trim().to_string()),
+        answers: a.answers.iter().cloned().collect(),
     };
     let mut store = ctx.open_store()?;
     let tx = store.write()?;
     let k = review::correct(
         &tx,
+        &ctx.config,
         a.record,
         &changes,
         &a.reason,

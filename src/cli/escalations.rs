@@ -438,6 +438,9 @@ pub fn chain_lines(lang: Lang, history: &[ChainStep]) -> Vec<String> {
                     sanitize(&k.actor),
                     sanitize(&k.reason)
                 ));
+                for (item, value) in &k.answers {
+                    out.push(format!("        {} {}", sanitize(item), sanitize(value)));
+                }
             }
         }
     }

@@ -107,6 +107,9 @@ pub struct Correction {
     pub shortcomings: String,
     pub suggestions: String,
     pub note: String,
+    /// The corrected answers to the category's own items (all of them, like the fields above).
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub answers: std::collections::BTreeMap<String, String>,
     pub reason: String,
     pub actor: String,
     #[serde(serialize_with = "crate::clock::ser_datetime")]
@@ -115,7 +118,7 @@ pub struct Correction {
 
 pub(super) fn corrections_of(c: &Connection, record: i64) -> Result<Vec<Correction>> {
     let mut stmt = c.prepare_cached(
-        "SELECT id, record_id, corrects, outcome, quality, effect, shortcomings, suggestions, note, reason, actor, at \
+        "SELECT id, record_id, corrects, outcome, quality, effect, shortcomings, suggestions, note, reason, actor, at, answers \
          FROM record_corrections WHERE record_id = ?1 ORDER BY id",
     )?;
     let rows = stmt.query_map([record], |r| {
@@ -132,6 +135,7 @@ pub(super) fn corrections_of(c: &Connection, record: i64) -> Result<Vec<Correcti
             reason: r.get(9)?,
             actor: r.get(10)?,
             at: r.get(11)?,
+            answers: serde_json::from_str(&r.get::<_, String>(12)?).unwrap_or_default(),
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -160,8 +164,8 @@ impl Tx<'_> {
     pub fn insert_correction(&self, k: &Correction) -> Result<i64> {
         self.tx
             .prepare_cached(
-                "INSERT INTO record_corrections (record_id, corrects, outcome, quality, effect, shortcomings, suggestions, note, reason, actor, at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                "INSERT INTO record_corrections (record_id, corrects, outcome, quality, effect, shortcomings, suggestions, note, reason, actor, at, answers) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
             )?
             .execute(params![
                 k.record_id,
@@ -174,7 +178,8 @@ impl Tx<'_> {
                 k.note,
                 k.reason,
                 k.actor,
-                k.at
+                k.at,
+                serde_json::to_string(&k.answers)?
             ])?;
         Ok(self.tx.last_insert_rowid())
     }

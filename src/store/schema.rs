@@ -504,6 +504,8 @@ ALTER TABLE tasks ADD COLUMN channel TEXT;
 ALTER TABLE events ADD COLUMN customer_kind TEXT NOT NULL DEFAULT 'individual';
 ALTER TABLE events ADD COLUMN stage TEXT NOT NULL DEFAULT '';
 CREATE INDEX events_stage ON events(category, site, unit, customer, completed_at) WHERE stage <> '';
+-- A correction's whole set of answers to the category's own items, as JSON (key → value).
+ALTER TABLE record_corrections ADD COLUMN answers TEXT NOT NULL DEFAULT '{}';
 "#;
 
 /// Speed at scale (perf), independent of V5 and V6 (numbered after them):

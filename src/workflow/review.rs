@@ -117,6 +117,8 @@ pub struct Changes {
     pub shortcomings: Option<String>,
     pub suggestions: Option<String>,
     pub note: Option<String>,
+    /// Answers to the category's own items to change, key → value as typed.
+    pub answers: std::collections::BTreeMap<String, String>,
 }
 
 /// Corrects a saved record: a new entry with the whole corrected content, linked to the record
@@ -125,6 +127,7 @@ pub struct Changes {
 /// open or close escalations: open one by hand if the corrected outcome needs it.
 pub fn correct(
     tx: &Tx<'_>,
+    config: &Config,
     record_id: i64,
     changes: &Changes,
     reason: &str,
@@ -150,37 +153,55 @@ pub fn correct(
         }
     }
     let previous = tx.corrections_of(record_id)?.pop();
-    let (outcome, quality, effect, shortcomings, suggestions, note) = match &previous {
-        Some(p) => (
-            p.outcome,
-            p.quality,
-            p.effect,
-            p.shortcomings.clone(),
-            p.suggestions.clone(),
-            p.note.clone(),
-        ),
-        None => {
-            let r = &rec.record;
-            (
-                r.outcome,
-                r.quality,
-                r.effect,
-                r.shortcomings.clone(),
-                r.suggestions.clone(),
-                r.note.clone(),
-            )
+    // The content being corrected: the latest correction's, else the record's own.
+    let mut content = rec.record.clone();
+    if let Some(p) = &previous {
+        content.outcome = p.outcome;
+        content.quality = p.quality;
+        content.effect = p.effect;
+        content.shortcomings = p.shortcomings.clone();
+        content.suggestions = p.suggestions.clone();
+        content.note = p.note.clone();
+        content.answers = p.answers.clone();
+    }
+    if let Some(o) = changes.outcome {
+        content.outcome = o;
+    }
+    content.quality = changes.quality.or(content.quality);
+    content.effect = changes.effect.or(content.effect);
+    for (field, v) in [
+        (&mut content.shortcomings, &changes.shortcomings),
+        (&mut content.suggestions, &changes.suggestions),
+        (&mut content.note, &changes.note),
+    ] {
+        if let Some(v) = v {
+            *field = v.clone();
         }
+    }
+    content.answers.extend(changes.answers.clone());
+    // Checked against the category's items like a new record.
+    let category = match tx.task(rec.task_id)? {
+        Some(t) => tx.event_by_id(t.event_id)?.map(|e| e.event.category),
+        None => None,
+    }
+    .unwrap_or_default();
+    let content = match config.category(&category) {
+        Some((key, rule)) => {
+            crate::rules::normalize(key, rule, &content).map_err(BadInput::many)?
+        }
+        None => content,
     };
     let mut k = Correction {
         id: 0,
         record_id,
         corrects: previous.as_ref().map(|p| p.id),
-        outcome: changes.outcome.unwrap_or(outcome),
-        quality: changes.quality.or(quality),
-        effect: changes.effect.or(effect),
-        shortcomings: changes.shortcomings.clone().unwrap_or(shortcomings),
-        suggestions: changes.suggestions.clone().unwrap_or(suggestions),
-        note: changes.note.clone().unwrap_or(note),
+        outcome: content.outcome,
+        quality: content.quality,
+        effect: content.effect,
+        shortcomings: content.shortcomings,
+        suggestions: content.suggestions,
+        note: content.note,
+        answers: content.answers,
         reason: reason.to_string(),
         actor: actor.to_string(),
         at: now,
