@@ -186,9 +186,9 @@ impl Command {
         match self {
             Command::Import(a) => !a.dry_run && !a.inspect,
             Command::Event(c) => matches!(c, event::EventCommand::Add(_)),
-            Command::Attempt(_) | Command::Record(_) | Command::Correct(_) | Command::Demo(_) => {
-                true
-            }
+            Command::Attempt(_) | Command::Record(_) | Command::Correct(_) => true,
+            // `demo --csv` writes a file and leaves the database alone (not even created).
+            Command::Demo(a) => a.csv.is_none(),
             Command::Escalation(c) => !matches!(c, escalations::EscalationCommand::Show { .. }),
             Command::Review(a) => a.record.is_some(),
             Command::Staff(c) => !matches!(c, staff::StaffCommand::List { .. }),
