@@ -321,6 +321,19 @@ pub fn print_json<T: serde::Serialize>(v: &T) -> Result<()> {
     Ok(())
 }
 
+/// Prints a JSON array as [`print_json`] would, item by item through a buffer: no copy of the
+/// whole list, nor of its text, is made.
+pub fn print_json_seq<T: serde::Serialize>(items: impl Iterator<Item = T>) -> Result<()> {
+    use serde::Serializer;
+    use std::io::Write;
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let mut ser = serde_json::Serializer::pretty(&mut out);
+    ser.collect_seq(items)?;
+    out.write_all(b"\n")?;
+    out.flush()?;
+    Ok(())
+}
+
 /// Parses a `--date` value, or says what was expected.
 pub fn date_arg(flag: &str, s: &str) -> Result<chrono::NaiveDate> {
     crate::clock::parse_date(s).ok_or_else(|| {

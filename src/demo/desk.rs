@@ -117,11 +117,14 @@ impl Desk<'_> {
         } else {
             r.pick(&site.operators).as_str()
         };
-        // Some work is left for today: most of what falls due today, some overdue backlog.
+        // Some work is left for today: most of what falls due today, some overdue backlog —
+        // the less the older it is (the desk catches up: a fifth of yesterday's misses are still
+        // open, none after two weeks).
+        let late = (today - task.due).num_days();
         let neglected = if task.due == today {
             r.chance(600)
-        } else if task.due < today && (today - task.due).num_days() <= LATE_DAYS {
-            r.chance(200)
+        } else if (1..=LATE_DAYS).contains(&late) {
+            r.chance((200 * (LATE_DAYS + 1 - late) / LATE_DAYS) as u32)
         } else {
             false
         };

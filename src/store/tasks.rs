@@ -97,7 +97,9 @@ pub(super) fn due(c: &Connection, q: &DueQuery, now: NaiveDateTime) -> Result<Ve
     let mut stmt = c.prepare_cached(
         "SELECT t.id, e.ref, e.category, e.major, e.site, e.customer, e.phone, e.unit, e.matter, t.kind, \
                 t.opens, t.due, t.attempts, t.role, t.claimed_by, t.claimed_until, t.repeat_count, \
-                t.next_attempt_at, (SELECT count(*) FROM attempts a WHERE a.task_id = t.id AND a.channel = 'phone'), \
+                t.next_attempt_at, \
+                CASE WHEN t.attempts = 0 THEN 0 ELSE \
+                  (SELECT count(*) FROM attempts a WHERE a.task_id = t.id AND a.channel = 'phone') END, \
                 t.channel \
          FROM tasks t JOIN events e ON e.id = t.event_id \
          WHERE t.state = 'pending' AND t.opens <= ?1 \
