@@ -52,8 +52,6 @@ pub use tasks::{DueItem, DueQuery, OpenTask, TaskInsert};
 
 /// How long a writer waits for another before giving up with a clear message.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
-/// How much of the database file reads may map (pages are mapped as they are read).
-const MMAP_SIZE: i64 = 1 << 30;
 
 pub struct Store {
     conn: Connection,
@@ -318,9 +316,6 @@ impl Store {
     fn prepare(&mut self) -> Result<()> {
         self.conn.busy_timeout(BUSY_TIMEOUT)?;
         self.conn.set_prepared_statement_cache_capacity(64);
-        // Reads map the file instead of copying each page into the cache: a due list at a
-        // million events touches thousands of event pages, a quarter of its time in `pread`.
-        self.conn.pragma_update(None, "mmap_size", MMAP_SIZE)?;
         // The migration transaction takes the write lock before reading the schema version.
         self.conn
             .set_transaction_behavior(TransactionBehavior::Immediate);
