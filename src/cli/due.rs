@@ -3,10 +3,10 @@ use color_eyre::eyre::Result;
 use serde::Serialize;
 
 use super::table::Table;
-use super::{Ctx, JsonFlag, category_arg, date_arg, print_json};
+use super::{Ctx, JsonFlag, category_arg, date_arg, print_json_seq};
 use crate::domain::mask_phone;
 use crate::store::{DueItem, DueQuery, Reads};
-use crate::workflow::{Contact, contact};
+use crate::workflow::{Contact, Contacts};
 
 #[derive(Debug, Args)]
 pub struct DueArgs {
@@ -46,8 +46,11 @@ struct DueJson<'a> {
     repeat_count: u32,
     #[serde(serialize_with = "crate::clock::ser_opt_datetime")]
     next_attempt_at: Option<chrono::NaiveDateTime>,
-    #[serde(flatten)]
-    contact: Contact,
+    // The three of `Contact`, written out: `flatten` would go through a map serializer.
+    channel: crate::domain::Channel,
+    callable_now: bool,
+    #[serde(serialize_with = "crate::clock::ser_opt_datetime")]
+    next_callable_at: Option<chrono::NaiveDateTime>,
 }
 
 impl<'a> DueJson<'a> {
@@ -71,7 +74,9 @@ impl<'a> DueJson<'a> {
             claimed_by: d.claimed_by.as_deref(),
             repeat_count: d.repeat_count,
             next_attempt_at: d.next_attempt_at,
-            contact,
+            channel: contact.channel,
+            callable_now: contact.callable_now,
+            next_callable_at: contact.next_callable_at,
         }
     }
 }
@@ -94,12 +99,10 @@ pub fn run(ctx: &Ctx, a: &DueArgs) -> Result<()> {
     let store = ctx.open_store()?;
     let items = store.due(&q, ctx.clock.now())?;
     if a.json.json {
-        let now = ctx.clock.now();
-        let out: Vec<DueJson> = items
-            .iter()
-            .map(|d| DueJson::new(d, contact(&ctx.config, d, now)))
-            .collect();
-        return print_json(&out);
+        // Streamed: at a million events the list is thousands of items, megabytes of JSON.
+        let mut contacts = Contacts::new(&ctx.config, ctx.clock.now());
+        let items = items.iter().map(|d| DueJson::new(d, contacts.of(d)));
+        return print_json_seq(items);
     }
     if items.is_empty() {
         println!("{}", ctx.t("msg.no_due"));

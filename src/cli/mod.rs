@@ -195,7 +195,7 @@ impl Command {
             Command::Import(a) => !a.dry_run && !a.inspect,
             Command::Event(c) => matches!(c, event::EventCommand::Add(_)),
             Command::Attempt(_) | Command::Record(_) | Command::Correct(_) => true,
-            // `demo --csv` writes a file and leaves the database alone.
+            // `demo --csv` writes a file and leaves the database alone (not even created).
             Command::Demo(a) => a.csv.is_none(),
             Command::Escalation(c) => !matches!(c, escalations::EscalationCommand::Show { .. }),
             Command::Review(a) => a.record.is_some(),
@@ -327,6 +327,19 @@ pub fn run(cli: &Cli, command: &Command) -> Result<()> {
 /// Prints one JSON document on stdout.
 pub fn print_json<T: serde::Serialize>(v: &T) -> Result<()> {
     println!("{}", serde_json::to_string_pretty(v)?);
+    Ok(())
+}
+
+/// Prints a JSON array as [`print_json`] would, item by item through a buffer: no copy of the
+/// whole list, nor of its text, is made.
+pub fn print_json_seq<T: serde::Serialize>(items: impl Iterator<Item = T>) -> Result<()> {
+    use serde::Serializer;
+    use std::io::Write;
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let mut ser = serde_json::Serializer::pretty(&mut out);
+    ser.collect_seq(items)?;
+    out.write_all(b"\n")?;
+    out.flush()?;
     Ok(())
 }
 

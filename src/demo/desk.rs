@@ -107,17 +107,24 @@ impl Desk<'_> {
         };
         let earliest = at(task.opens, 8, 30).max(task.completed_at + Duration::hours(1));
         let window_end = at(task.due, 20, 0);
-        let cutoff = window_end.min(self.now - Duration::minutes(10));
+        // A desk catches up on what it missed: tries and records go on for up to two weeks
+        // after the window closes, so what is left overdue is the last fortnight's (a backlog
+        // that stays the same however long the history is), not every miss since the start.
+        let late_end = window_end + Duration::days(LATE_DAYS);
+        let cutoff = late_end.min(self.now - Duration::minutes(10));
         let operator = if task.role == self.config.escalation.role {
             site.manager.as_str()
         } else {
             r.pick(&site.operators).as_str()
         };
-        // Some work is left for today: most of what falls due today, some overdue backlog.
+        // Some work is left for today: most of what falls due today, some overdue backlog —
+        // the less the older it is (the desk catches up: a fifth of yesterday's misses are still
+        // open, none after two weeks).
+        let late = (today - task.due).num_days();
         let neglected = if task.due == today {
             r.chance(600)
-        } else if task.due < today && (today - task.due).num_days() <= 14 {
-            r.chance(200)
+        } else if (1..=LATE_DAYS).contains(&late) {
+            r.chance((200 * (LATE_DAYS + 1 - late) / LATE_DAYS) as u32)
         } else {
             false
         };
@@ -126,8 +133,8 @@ impl Desk<'_> {
         let u = r.unit();
         let day = earliest.date() + Days::new(((span as f64) * u * u) as u64);
         let first = at(day, 9, 0) + Duration::minutes(r.below(600) as i64);
-        let mut t = first.max(earliest).min(window_end);
-        if neglected || t > cutoff || earliest > window_end {
+        let mut t = first.min(window_end).max(earliest);
+        if neglected || t > cutoff {
             // Perhaps tried once already, without luck.
             if t <= cutoff && r.chance(300) {
                 self.attempt(task, rule, AttemptResult::NoAnswer, operator, t)?;
@@ -271,6 +278,9 @@ impl Desk<'_> {
         }
     }
 }
+
+/// How many days after a window closes the desk still works a task it missed (late call-backs).
+const LATE_DAYS: i64 = 14;
 
 /// `want` when the rule allows it, else the rule's first channel.
 fn preferred(rule: &CategoryRule, want: Channel) -> Channel {

@@ -413,7 +413,7 @@ fn work(
         .enumerate()
         .map(|(i, s)| (s.name.as_str(), i))
         .collect();
-    let open = tx.open_tasks(now.date())?;
+    let mut open = tx.open_tasks(now.date(), 0)?;
     let mut desk = desk::Desk {
         config,
         now,
@@ -422,12 +422,20 @@ fn work(
         hands,
     };
     tick(Tick::Start(open.len()));
-    for (i, task) in open.iter().enumerate() {
-        let site = &sites[site_of[task.site.as_str()]];
-        desk.work(task, site)?;
-        if i % 1024 == 0 {
-            tick(Tick::Done(i + 1));
+    let mut done = 0;
+    // Working tasks creates some (the substitute selected when a cohort falls short of its
+    // rate): the desk works those too, round after round, until none is left unseen.
+    while let Some(last) = open.last().map(|t| t.task_id) {
+        for task in &open {
+            let site = &sites[site_of[task.site.as_str()]];
+            desk.work(task, site)?;
+            if done % 1024 == 0 {
+                tick(Tick::Done(done + 1));
+            }
+            done += 1;
         }
+        open = tx.open_tasks(now.date(), last)?;
+        desk.summary.tasks += open.len() as u64;
     }
     tick(Tick::End);
     desk.summary.pending = desk.summary.tasks - desk.summary.records - desk.summary.unreachable;

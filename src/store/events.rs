@@ -82,18 +82,25 @@ pub(super) fn cohort_count(c: &Connection, cohort: &Cohort) -> Result<CohortCoun
 
 /// Events of the same customer (by phone when known, else name) or the same unit, newest first.
 pub(super) fn related(c: &Connection, e: &ServiceEvent, limit: usize) -> Result<Vec<ServiceEvent>> {
-    // The customer by phone (else by name) and the unit at the site, each on its own index,
-    // united: a unit name (1号楼1单元101) recurs at every site, so it is looked up with the site.
+    // The customer by phone (else by name) and the unit at the site, each the newest `limit`
+    // on its own index, united, then the newest `limit` of those: a customer or a unit can have
+    // thousands of events at a million, and only a few are shown. By phone it is the periodic
+    // index's key (site, 'p' || phone) in completion order; a unit name (1号楼1单元101) recurs
+    // at every site, so it is looked up with the site.
     let ev = &e.event;
     let who = if ev.phone.is_empty() {
-        "customer = ?3 AND ?3 <> ''"
+        "customer = ?3 AND ?3 <> '' AND +site = ?2"
     } else {
-        "phone = ?3"
+        "site = ?2 AND (CASE WHEN phone <> '' THEN 'p' || phone ELSE 'u' || unit END) = 'p' || ?3"
     };
     let sql = format!(
         "SELECT {COLUMNS} FROM events WHERE id IN ( \
-           SELECT id FROM events WHERE {who} UNION SELECT id FROM events WHERE site = ?2 AND unit = ?4 AND ?4 <> '') \
-         AND id <> ?1 AND +site = ?2 ORDER BY completed_at DESC LIMIT ?5"
+           SELECT id FROM (SELECT id FROM events WHERE {who} AND id <> ?1 \
+             ORDER BY completed_at DESC LIMIT ?5) \
+           UNION \
+           SELECT id FROM (SELECT id FROM events WHERE site = ?2 AND unit = ?4 AND ?4 <> '' \
+             AND id <> ?1 ORDER BY completed_at DESC LIMIT ?5)) \
+         ORDER BY completed_at DESC LIMIT ?5"
     );
     let key = if ev.phone.is_empty() {
         &ev.customer

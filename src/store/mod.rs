@@ -135,9 +135,10 @@ pub trait Reads {
     fn due(&self, q: &DueQuery, now: NaiveDateTime) -> Result<Vec<DueItem>> {
         tasks::due(self.conn(), q, now)
     }
-    /// Pending tasks whose window opened on or before `day`, in id order.
-    fn open_tasks(&self, day: NaiveDate) -> Result<Vec<OpenTask>> {
-        tasks::open_by(self.conn(), day)
+    /// Pending tasks whose window opened on or before `day`, with an id above `after` (0 for
+    /// all), in id order.
+    fn open_tasks(&self, day: NaiveDate, after: TaskId) -> Result<Vec<OpenTask>> {
+        tasks::open_by(self.conn(), day, after)
     }
     fn record_of_task(&self, task: TaskId) -> Result<Option<Record>> {
         records::record_of_task(self.conn(), task)

@@ -97,7 +97,9 @@ pub(super) fn due(c: &Connection, q: &DueQuery, now: NaiveDateTime) -> Result<Ve
     let mut stmt = c.prepare_cached(
         "SELECT t.id, e.ref, e.category, e.major, e.site, e.customer, e.phone, e.unit, e.matter, t.kind, \
                 t.opens, t.due, t.attempts, t.role, t.claimed_by, t.claimed_until, t.repeat_count, \
-                t.next_attempt_at, (SELECT count(*) FROM attempts a WHERE a.task_id = t.id AND a.channel = 'phone'), \
+                t.next_attempt_at, \
+                CASE WHEN t.attempts = 0 THEN 0 ELSE \
+                  (SELECT count(*) FROM attempts a WHERE a.task_id = t.id AND a.channel = 'phone') END, \
                 t.channel \
          FROM tasks t JOIN events e ON e.id = t.event_id \
          WHERE t.state = 'pending' AND t.opens <= ?1 \
@@ -169,14 +171,15 @@ pub struct OpenTask {
     pub due: NaiveDate,
 }
 
-/// Pending tasks whose window opened on or before `day`, in id order (lighter than [`due`]).
-pub(super) fn open_by(c: &Connection, day: NaiveDate) -> Result<Vec<OpenTask>> {
+/// Pending tasks whose window opened on or before `day`, with an id above `after`, in id order
+/// (lighter than [`due`]).
+pub(super) fn open_by(c: &Connection, day: NaiveDate, after: TaskId) -> Result<Vec<OpenTask>> {
     let mut stmt = c.prepare_cached(
         "SELECT t.id, e.category, e.major, e.site, t.role, e.completed_at, t.opens, t.due, t.event_id \
          FROM tasks t JOIN events e ON e.id = t.event_id \
-         WHERE t.state = 'pending' AND t.opens <= ?1 ORDER BY t.id",
+         WHERE t.id > ?2 AND t.state = 'pending' AND t.opens <= ?1 ORDER BY t.id",
     )?;
-    let rows = stmt.query_map([day], |r| {
+    let rows = stmt.query_map(params![day, after], |r| {
         Ok(OpenTask {
             task_id: r.get(0)?,
             category: r.get(1)?,

@@ -71,13 +71,13 @@ impl App {
         // Another operator's work can add or remove rows above the selection: keep the task.
         let keep = self.state.queue.current().map(|d| d.task_id);
         self.state.queue.all = self.store.due(&DueQuery::default(), self.state.now)?;
-        let now = self.state.now;
+        let mut contacts = workflow::Contacts::new(&self.config, self.state.now);
         self.state.queue.contact = self
             .state
             .queue
             .all
             .iter()
-            .map(|d| (d.task_id, workflow::contact(&self.config, d, now)))
+            .map(|d| (d.task_id, contacts.of(d)))
             .collect();
         if self.state.queue.site.is_none() {
             self.state.queue.site = self

@@ -1,3 +1,5 @@
+use std::collections::HashMap;
+
 use chrono::NaiveDateTime;
 use serde::Serialize;
 
@@ -18,14 +20,19 @@ pub struct Contact {
     pub next_callable_at: Option<NaiveDateTime>,
 }
 
-/// Works out the channel and the next callable time of a due item.
-pub fn contact(config: &Config, item: &DueItem, now: NaiveDateTime) -> Contact {
+/// The planned channel, else phone, or the category's fallback after enough failed calls.
+fn channel_of(config: &Config, item: &DueItem) -> Channel {
     let rule = config.category(&item.category).map(|(_, r)| r);
-    let channel = match rule.and_then(|r| r.fallback_channel.zip(r.fallback_after)) {
+    match rule.and_then(|r| r.fallback_channel.zip(r.fallback_after)) {
         _ if item.planned_channel.is_some() => item.planned_channel.unwrap_or(Channel::Phone),
         Some((fallback, after)) if item.phone_attempts >= after => fallback,
         _ => Channel::Phone,
-    };
+    }
+}
+
+/// Works out the channel and the next callable time of a due item.
+pub fn contact(config: &Config, item: &DueItem, now: NaiveDateTime) -> Contact {
+    let channel = channel_of(config, item);
     let hours = config.contact_hours(&item.category, channel);
     let from = item.next_attempt_at.filter(|t| *t > now).unwrap_or(now);
     let next = hours.next_from(config.calendar(), from);
@@ -33,5 +40,45 @@ pub fn contact(config: &Config, item: &DueItem, now: NaiveDateTime) -> Contact {
         channel,
         callable_now: next == Some(now),
         next_callable_at: next,
+    }
+}
+
+/// [`contact`] for a whole due list: most items have no retry spacing pending, so their next
+/// callable time depends only on the category and the channel, worked out once per pair.
+pub struct Contacts<'a> {
+    config: &'a Config,
+    now: NaiveDateTime,
+    from_now: HashMap<(&'a str, Channel), Option<NaiveDateTime>>,
+}
+
+impl<'a> Contacts<'a> {
+    pub fn new(config: &'a Config, now: NaiveDateTime) -> Self {
+        Self {
+            config,
+            now,
+            from_now: HashMap::new(),
+        }
+    }
+
+    /// The same as `contact(config, item, now)`.
+    pub fn of(&mut self, item: &'a DueItem) -> Contact {
+        if item.next_attempt_at.is_some_and(|t| t > self.now) {
+            return contact(self.config, item, self.now);
+        }
+        let channel = channel_of(self.config, item);
+        let (config, now) = (self.config, self.now);
+        let next = *self
+            .from_now
+            .entry((item.category.as_str(), channel))
+            .or_insert_with(|| {
+                config
+                    .contact_hours(&item.category, channel)
+                    .next_from(config.calendar(), now)
+            });
+        Contact {
+            channel,
+            callable_now: next == Some(now),
+            next_callable_at: next,
+        }
     }
 }
