@@ -82,3 +82,67 @@ impl<'a> Contacts<'a> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Anchor, DueState};
+
+    fn item(category: &str, next: Option<NaiveDateTime>, phone_attempts: u32) -> DueItem {
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 3).unwrap();
+        DueItem {
+            task_id: 1,
+            event_ref: "R1".into(),
+            category: category.into(),
+            major: false,
+            site: "S".into(),
+            customer: "C".into(),
+            phone: "13912345678".into(),
+            unit: "U".into(),
+            matter: "M".into(),
+            kind: Anchor::Completion,
+            opens: day,
+            due: day,
+            state: DueState::DueToday,
+            attempts: phone_attempts,
+            role: "customer_service".into(),
+            claimed_by: None,
+            claimed_until: None,
+            repeat_count: 0,
+            next_attempt_at: next,
+            phone_attempts,
+            planned_channel: None,
+        }
+    }
+
+    /// The memo gives what `contact` gives, item by item, whatever order they come in.
+    #[test]
+    fn contacts_agree_with_contact() {
+        let config = Config::builtin();
+        let at = |h, m| {
+            chrono::NaiveDate::from_ymd_opt(2026, 12, 3)
+                .unwrap()
+                .and_hms_opt(h, m, 0)
+                .unwrap()
+        };
+        for now in [at(7, 0), at(10, 0), at(12, 30), at(23, 0)] {
+            let mut items = Vec::new();
+            for category in config.categories.keys().chain([&"unknown".to_string()]) {
+                for next in [None, Some(at(6, 0)), Some(at(13, 5)), Some(at(22, 0))] {
+                    for tries in [0, 1, 5] {
+                        items.push(item(category, next, tries));
+                    }
+                }
+            }
+            let mut memo = Contacts::new(&config, now);
+            for d in &items {
+                assert_eq!(
+                    memo.of(d),
+                    contact(&config, d, now),
+                    "{} at {now}",
+                    d.category
+                );
+            }
+        }
+    }
+}
