@@ -105,8 +105,7 @@ fn fig(what: &str, value: String, target: &'static str, met: Option<bool>) -> Fi
     }
 }
 
-/// The command line of the reports, for when `huifang report` exists (another branch adds it):
-/// ADJUST HERE if its arguments differ once merged.
+/// The reports timed: one month and one quarter of the demo's history, all sites.
 const REPORT_MONTHLY: &[&str] = &["report", "monthly", "--month", "2026-11"];
 const REPORT_QUARTERLY: &[&str] = &["report", "quarterly", "--quarter", "2026-Q3"];
 
@@ -193,7 +192,7 @@ pub fn measure(dir: &Path, events: usize, at_scale: bool, tui_apart: bool) -> Ve
         rss.and_then(|m| judge(m <= 64.0)),
     ));
 
-    // The reports: measured once `huifang report` exists (see REPORT_MONTHLY).
+    // The reports (a build without `huifang report` says so instead).
     let has_report = run(&demo, &["report", "--help"]).1.status.success();
     for (what, args, target, limit) in [
         (
