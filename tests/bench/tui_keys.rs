@@ -25,7 +25,8 @@ pub struct Figures {
 }
 
 impl Figures {
-    /// One line, for a parent process to read back.
+    /// One line, for a parent process to read back (the scale benchmark's child).
+    #[allow(dead_code)]
     pub fn line(&self) -> String {
         format!(
             "TUI {} {} {} {} {} {} {} {} {} {}",

@@ -7,18 +7,18 @@
 //!
 //! Run without `--bench` (as `cargo test --benches` does) it only checks a small database.
 
-use std::time::{Duration, Instant};
+#[path = "tui_keys.rs"]
+mod tui_keys;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use huifang::clock::Clock;
+use std::time::Instant;
+
 use huifang::config::Config;
-use huifang::i18n::Lang;
 use huifang::store::{Reads, Store};
-use huifang::tui::{app::App, keymap::Keymap, state::State, update, view};
-use ratatui::{Terminal, backend::TestBackend};
+
+const NOW: &str = "2026-12-03 10:00";
 
 fn now() -> chrono::NaiveDateTime {
-    chrono::NaiveDateTime::parse_from_str("2026-12-03 10:00", "%Y-%m-%d %H:%M").unwrap()
+    chrono::NaiveDateTime::parse_from_str(NOW, "%Y-%m-%d %H:%M").unwrap()
 }
 
 fn build_db(path: &std::path::Path, events: usize) {
@@ -34,34 +34,6 @@ fn build_db(path: &std::path::Path, events: usize) {
     };
     huifang::demo::generate(&tx, &config, &plan, now(), &mut |_| {}).unwrap();
     tx.commit().unwrap();
-}
-
-fn open_app(path: &std::path::Path) -> App {
-    let config = Config::builtin();
-    let store = Store::open(path).unwrap();
-    let keymap = Keymap::new(&config.keys).unwrap();
-    let mut state = State::new(Lang::Zh, "基准".into(), None, now());
-    state.category_names = config
-        .categories
-        .iter()
-        .map(|(k, r)| (k.clone(), r.name.clone()))
-        .collect();
-    App::new(store, config, keymap, Clock::fixed(now()), state).unwrap()
-}
-
-fn key(app: &mut App, terminal: &mut Terminal<TestBackend>, e: KeyEvent) -> Duration {
-    let t = Instant::now();
-    if let Some(a) = update::route(&app.state, &app.keymap, &e) {
-        app.handle(a).unwrap();
-    }
-    terminal
-        .draw(|f| view::draw(f, &mut app.state, &app.keymap, &app.config))
-        .unwrap();
-    t.elapsed()
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
 }
 
 fn main() {
@@ -94,66 +66,24 @@ fn main() {
         }
     };
 
-    let t = Instant::now();
-    let mut app = open_app(&path);
-    let mut terminal = Terminal::new(TestBackend::new(160, 48)).unwrap();
-    terminal
-        .draw(|f| view::draw(f, &mut app.state, &app.keymap, &app.config))
-        .unwrap();
-    let first = t.elapsed();
-    assert!(
-        !app.state.queue.all.is_empty(),
-        "the demo leaves call-backs due"
-    );
-
-    let plain = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
-    let mut moves = Vec::new();
-    for i in 0..400 {
-        let k = if (i / 40) % 2 == 0 {
-            plain('j')
-        } else {
-            plain('k')
-        };
-        moves.push(key(&mut app, &mut terminal, k));
-    }
-    let mut opens = Vec::new();
-    let mut saves = Vec::new();
-    let rounds = if bench { 50 } else { 5 }.min(app.state.queue.all.len());
-    for _ in 0..rounds {
-        opens.push(key(
-            &mut app,
-            &mut terminal,
-            KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE),
-        ));
-        key(&mut app, &mut terminal, plain('1'));
-        saves.push(key(
-            &mut app,
-            &mut terminal,
-            KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL),
-        ));
-    }
-    let mut all: Vec<Duration> = moves.iter().chain(&opens).chain(&saves).copied().collect();
-    all.sort();
-    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-    let report = |name: &str, v: &mut Vec<Duration>| {
-        v.sort();
-        println!(
-            "  {name:<24} median {:>7.3} ms   p99 {:>7.3} ms   ({} keys)",
-            ms(percentile(v, 0.5)),
-            ms(percentile(v, 0.99)),
-            v.len()
-        );
+    let f = tui_keys::measure(&path, NOW, if bench { 50 } else { 5 });
+    let line = |name: &str, (median, p99): (f64, f64)| {
+        println!("  {name:<24} median {median:>7.3} ms   p99 {p99:>7.3} ms");
     };
     println!("TUI latency at {events} events (160×48, release when run with cargo bench):");
     println!(
         "  start to first frame     {:>7.1} ms   target ≤ 100 ms: {}",
-        ms(first),
-        if ms(first) <= 100.0 { "met" } else { "NOT met" }
+        f.first_ms,
+        if f.first_ms <= 100.0 {
+            "met"
+        } else {
+            "NOT met"
+        }
     );
-    report("move (j/k)", &mut moves);
-    report("open the form (Enter)", &mut opens);
-    report("save (Ctrl-S)", &mut saves);
-    let (median, p99) = (ms(percentile(&all, 0.5)), ms(percentile(&all, 0.99)));
+    line("move (j/k)", f.moves);
+    line("open the form (Enter)", f.opens);
+    line("save (Ctrl-S)", f.saves);
+    let (median, p99) = f.all;
     println!(
         "  every key                median {median:>7.3} ms   p99 {p99:>7.3} ms   target ≤ 2 / ≤ 10 ms: {}",
         if median <= 2.0 && p99 <= 10.0 {
@@ -162,4 +92,7 @@ fn main() {
             "NOT met"
         }
     );
+    if let Some(mib) = f.peak_mib {
+        println!("  peak memory              {mib:>7.1} MiB   target ≤ 64 MB");
+    }
 }
