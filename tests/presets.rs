@@ -201,34 +201,46 @@ fn delivery_task(env: &Env, config: &std::path::Path) -> String {
     task["task_id"].to_string()
 }
 
+/// Records a delivery's call-back as satisfied: 30 t of 散装 sent, `variety` and `qty` received.
+fn record_delivery(
+    env: &Env,
+    config: &std::path::Path,
+    task: &str,
+    variety: &str,
+    qty: &str,
+) -> Value {
+    let received_variety = format!("received_variety={variety}");
+    let received_qty = format!("received_qty={qty}");
+    env.run_config(
+        config,
+        &[
+            "record",
+            task,
+            "--outcome",
+            "satisfied",
+            "--channel",
+            "phone",
+            "--answer",
+            "delivered_variety=散装",
+            "--answer",
+            &received_variety,
+            "--answer",
+            "delivered_qty=30",
+            "--answer",
+            &received_qty,
+            "--json",
+        ],
+    )
+    .ok()
+    .json()
+}
+
 #[test]
 fn a_delivered_quantity_that_was_not_received_escalates_at_once_to_the_general_manager() {
     let env = Env::new().at(NOW);
     let config = env.preset_config("delivery", "");
     let task = delivery_task(&env, &config);
-    let done = env
-        .run_config(
-            &config,
-            &[
-                "record",
-                &task,
-                "--outcome",
-                "satisfied",
-                "--channel",
-                "phone",
-                "--answer",
-                "delivered_variety=散装",
-                "--answer",
-                "received_variety=2",
-                "--answer",
-                "delivered_qty=30",
-                "--answer",
-                "received_qty=28.5",
-                "--json",
-            ],
-        )
-        .ok()
-        .json();
+    let done = record_delivery(&env, &config, &task, "2", "28.5");
     assert_eq!(
         done["discrepancies"][0], "发货数量 30 吨 ≠ 收货数量 28.5 吨",
         "{done:#}"
@@ -390,29 +402,7 @@ fn a_wrong_quantity_is_corrected_as_a_new_entry_checked_like_the_record() {
     let env = Env::new().at(NOW);
     let config = env.preset_config("delivery", "");
     let task = delivery_task(&env, &config);
-    let done = env
-        .run_config(
-            &config,
-            &[
-                "record",
-                &task,
-                "--outcome",
-                "satisfied",
-                "--channel",
-                "phone",
-                "--answer",
-                "delivered_variety=散装",
-                "--answer",
-                "received_variety=散装",
-                "--answer",
-                "delivered_qty=30",
-                "--answer",
-                "received_qty=3",
-                "--json",
-            ],
-        )
-        .ok()
-        .json();
+    let done = record_delivery(&env, &config, &task, "散装", "3");
     let record = done["record_id"].to_string();
     // A typo in the correction is refused like one in a record.
     let bad = env.run_config(
