@@ -21,21 +21,23 @@ use crate::i18n::Lang;
 pub fn build(ctx: &Ctx) -> Result<app::App> {
     let mut store = ctx.open_store()?;
     // The day's periodic, quota and stage call-backs, before the queue is read; a failure is
-    // logged, not fatal.
-    let planned = store.write().and_then(|tx| {
-        let (periodic, after) = crate::workflow::daily::run(
-            &tx,
-            &ctx.config,
-            ctx.clock.today(),
-            ctx.clock.now(),
-            &ctx.operator,
-        )?;
-        tx.commit()?;
-        Ok(periodic.created.len() + after.count())
-    });
-    match planned {
-        Ok(n) => tracing::info!(created = n, "the day's call-backs planned"),
-        Err(e) => tracing::warn!("the day's call-backs not planned: {e}"),
+    // logged, not fatal. Rules that plan nothing take no write lock at start.
+    if crate::workflow::daily::plans_anything(&ctx.config) {
+        let planned = store.write().and_then(|tx| {
+            let (periodic, after) = crate::workflow::daily::run(
+                &tx,
+                &ctx.config,
+                ctx.clock.today(),
+                ctx.clock.now(),
+                &ctx.operator,
+            )?;
+            tx.commit()?;
+            Ok(periodic.created.len() + after.count())
+        });
+        match planned {
+            Ok(n) => tracing::info!(created = n, "the day's call-backs planned"),
+            Err(e) => tracing::warn!("the day's call-backs not planned: {e}"),
+        }
     }
     let keymap = keymap::Keymap::new(&ctx.config.keys)?;
     let mut state = state::State::new(

@@ -25,6 +25,16 @@ impl AfterIntake {
     }
 }
 
+/// Whether the rules plan anything at all: periodic call-backs on, or a category with quotas or
+/// stages.
+pub fn plans_anything(config: &Config) -> bool {
+    config.periodic.enabled
+        || config
+            .categories
+            .values()
+            .any(|c| !c.quotas.is_empty() || !c.stages.is_empty())
+}
+
 /// Quotas and stages, after an import.
 pub fn after_intake(
     tx: &Tx<'_>,
