@@ -1,7 +1,5 @@
 //! The one clock everything asks: wall time in the configured zone, or `HUIFANG_NOW`.
 
-use std::fmt::Write as _;
-
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use serde::Serializer;
 
@@ -137,23 +135,43 @@ fn parse_iso_fast(s: &str) -> Option<NaiveDateTime> {
     date.and_hms_opt(num(11..13)?, num(14..16)?, sec)
 }
 
+/// Appends `n` as `width` decimal digits (`n` < 10^width): no format machinery, which a bulk
+/// import would run millions of times.
+fn push_digits(out: &mut String, n: u32, width: u32) {
+    for i in (0..width).rev() {
+        out.push(char::from(b'0' + (n / 10u32.pow(i) % 10) as u8));
+    }
+}
+
+/// `2026-12-03`, what `%Y-%m-%d` (and `NaiveDate`'s Display) gives, without a format string.
+pub fn iso_date(d: NaiveDate) -> String {
+    use chrono::Datelike;
+    if !(0..=9999).contains(&d.year()) {
+        return d.format("%Y-%m-%d").to_string();
+    }
+    let mut out = String::with_capacity(10);
+    push_digits(&mut out, d.year() as u32, 4);
+    out.push('-');
+    push_digits(&mut out, d.month(), 2);
+    out.push('-');
+    push_digits(&mut out, d.day(), 2);
+    out
+}
+
 /// `2026-12-03 15:04:05`, without a format string (what `%Y-%m-%d %H:%M:%S` gives).
 pub fn iso_seconds(t: NaiveDateTime) -> String {
     use chrono::{Datelike, Timelike};
     if !(0..=9999).contains(&t.year()) {
         return t.format("%Y-%m-%d %H:%M:%S").to_string();
     }
-    let mut out = String::with_capacity(19);
-    let _ = write!(
-        out,
-        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
-        t.year(),
-        t.month(),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    );
+    let mut out = iso_date(t.date());
+    out.reserve(9);
+    out.push(' ');
+    push_digits(&mut out, t.hour(), 2);
+    out.push(':');
+    push_digits(&mut out, t.minute(), 2);
+    out.push(':');
+    push_digits(&mut out, t.second(), 2);
     out
 }
 
@@ -164,7 +182,9 @@ pub fn iso_month(t: NaiveDateTime) -> String {
         return t.format("%Y-%m").to_string();
     }
     let mut out = String::with_capacity(7);
-    let _ = write!(out, "{:04}-{:02}", t.year(), t.month());
+    push_digits(&mut out, t.year() as u32, 4);
+    out.push('-');
+    push_digits(&mut out, t.month(), 2);
     out
 }
 
@@ -188,16 +208,11 @@ pub fn fmt_datetime(t: NaiveDateTime) -> String {
         return t.format(DATETIME_FMT).to_string();
     }
     // Without the format-string machinery: `due --json` writes thousands of these.
-    let mut out = String::with_capacity(16);
-    let _ = write!(
-        out,
-        "{:04}-{:02}-{:02} {:02}:{:02}",
-        t.year(),
-        t.month(),
-        t.day(),
-        t.hour(),
-        t.minute()
-    );
+    let mut out = iso_date(t.date());
+    out.push(' ');
+    push_digits(&mut out, t.hour(), 2);
+    out.push(':');
+    push_digits(&mut out, t.minute(), 2);
     out
 }
 
@@ -299,6 +314,23 @@ mod tests {
         assert_eq!(parse_datetime("2026-02-30"), None);
         assert_eq!(parse_datetime("tomorrow"), None);
         assert_eq!(parse_date("2026年12月3日"), Some(want.date()));
+    }
+
+    #[test]
+    fn hand_formatting_is_what_chrono_formats() {
+        for (y, m, d, h, mi, sec) in [
+            (2026, 12, 3, 15, 4, 5),
+            (1, 1, 1, 0, 0, 0),
+            (9999, 9, 30, 23, 59, 59),
+        ] {
+            let t = NaiveDate::from_ymd_opt(y, m, d)
+                .unwrap()
+                .and_hms_opt(h, mi, sec)
+                .unwrap();
+            assert_eq!(iso_seconds(t), t.format("%Y-%m-%d %H:%M:%S").to_string());
+            assert_eq!(iso_month(t), t.format("%Y-%m").to_string());
+            assert_eq!(iso_date(t.date()), t.date().to_string());
+        }
     }
 
     #[test]

@@ -881,7 +881,7 @@ fn repeats_and_cohorts_from_memory_match_the_store() {
     };
     let mut stream = huifang::demo::Events::new(&config, &plan, now).unwrap();
     let mut events = Vec::new();
-    while let Some(e) = stream.next_event(&config) {
+    while let Some(e) = stream.next_event() {
         events.push(e.unwrap());
     }
     // Out of completion order too, as files come.

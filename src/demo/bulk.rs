@@ -56,6 +56,7 @@ pub(super) struct Bulk<'a, 't> {
     /// The escalation still running of an event, with its round.
     running: HashMap<EventId, (i64, u32)>,
     work: Work,
+    windows: crate::rules::WindowMemo<'a>,
 }
 
 impl<'a, 't> Bulk<'a, 't> {
@@ -69,6 +70,7 @@ impl<'a, 't> Bulk<'a, 't> {
             cohort_of: HashMap::new(),
             running: HashMap::new(),
             work: Work::default(),
+            windows: crate::rules::WindowMemo::new(config),
         }
     }
 
@@ -181,7 +183,13 @@ impl<'a, 't> Bulk<'a, 't> {
             .tx
             .event_by_id(id)?
             .ok_or_else(|| eyre!("event {id} is gone"))?;
-        workflow::create_tasks(self.tx, self.config, id, &stored.event, stored.repeat_count)?;
+        workflow::create_tasks_with(
+            self.tx,
+            &mut self.windows,
+            id,
+            &stored.event,
+            stored.repeat_count,
+        )?;
         self.events[k].selected = true;
         self.cohorts[ci].selected += 1;
         Ok(())

@@ -19,7 +19,7 @@ use serde::Serialize;
 use crate::config::Config;
 use crate::domain::{Anchor, NewEvent};
 use crate::store::{Reads, Tx};
-use crate::workflow::{Intake, IntakeReport, IntakeResult, check_event};
+use crate::workflow::{Intake, IntakeReport, IntakeResult, check_event_with};
 
 pub use names::{Pools, pools};
 use rng::Rng;
@@ -95,6 +95,8 @@ pub struct Events<'a> {
     times: Vec<NaiveDateTime>,
     rng: Rng,
     next: usize,
+    /// The rules' windows, worked out once per category and day (each event is checked).
+    windows: crate::rules::WindowMemo<'a>,
 }
 
 impl<'a> Events<'a> {
@@ -111,6 +113,7 @@ impl<'a> Events<'a> {
             times,
             rng: rng.fork(3),
             next: 0,
+            windows: crate::rules::WindowMemo::new(config),
         })
     }
 
@@ -127,7 +130,7 @@ impl<'a> Events<'a> {
     }
 
     /// The next event, checked against the rules (a demo event that does not fit is a bug).
-    pub fn next_event(&mut self, config: &Config) -> Option<Result<NewEvent>> {
+    pub fn next_event(&mut self) -> Option<Result<NewEvent>> {
         let i = self.next;
         let &completed_at = self.times.get(i)?;
         self.next += 1;
@@ -191,7 +194,10 @@ impl<'a> Events<'a> {
             customer_kind: Default::default(),
             stage: String::new(),
         };
-        if let Some((field, problem)) = check_event(config, &event).into_iter().next() {
+        if let Some((field, problem)) = check_event_with(&mut self.windows, &event)
+            .into_iter()
+            .next()
+        {
             return Some(Err(eyre!(
                 "demo event {} does not fit the rules: {field}: {problem}",
                 event.reference
@@ -320,7 +326,7 @@ pub fn write_csv(
     tick(Tick::Start(events.len()));
     let mut n = 0;
     let date = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
-    while let Some(e) = events.next_event(config) {
+    while let Some(e) = events.next_event() {
         let e = e?;
         w.write_record([
             e.reference.as_str(),
@@ -361,7 +367,7 @@ fn intake(
     let mut report = IntakeReport::default();
     tick(Tick::Start(events.len()));
     let mut n = 0;
-    while let Some(event) = events.next_event(config) {
+    while let Some(event) = events.next_event() {
         let event = event?;
         let result = intake.take(tx, &event)?;
         seen(&event, &result);

@@ -16,7 +16,7 @@ use std::path::Path;
 use crate::config::Config;
 use crate::domain::{CustomerKind, NewEvent};
 use crate::error::BadInput;
-use crate::workflow::check_event;
+use crate::workflow::check_event_with;
 
 pub use decode::decode_text;
 pub use fields::{Field, field_for_header};
@@ -115,6 +115,7 @@ pub fn parse_source(
     };
     out.notes.extend(bound.notes().iter().cloned());
     let mut first_seen: HashMap<String, (usize, String)> = HashMap::new();
+    let mut windows = crate::rules::WindowMemo::new(config);
     for (line, cells) in &table.rows {
         if cells.iter().all(Cell::is_empty) {
             continue;
@@ -129,7 +130,7 @@ pub fn parse_source(
         };
         match build_event(&values, config) {
             Ok(event) if problems.is_empty() => {
-                let checked = check_event(config, &event);
+                let checked = check_event_with(&mut windows, &event);
                 if !checked.is_empty() {
                     out.bad_rows += 1;
                     for (field, p) in checked {

@@ -18,8 +18,8 @@ pub use items::{
 };
 pub use offset::{Offset, OffsetUnit, Resolved};
 pub use quota::{QuotaRule, QuotaScope, scope_key, scope_label};
-pub use sampling::{Cohort, CohortCount, Selection, choose, stable_hash};
-pub use window::{Window, windows_for};
+pub use sampling::{Cohort, CohortCount, Selection, StableHasher, choose, stable_hash};
+pub use window::{Window, WindowMemo, windows_for};
 
 use crate::config::CategoryRule;
 

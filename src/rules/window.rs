@@ -1,3 +1,5 @@
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -40,6 +42,51 @@ pub fn windows_for(
         .enumerate()
         .map(|(i, w)| one_window(key, i, w, completed, contract, calendar))
         .collect()
+}
+
+/// [`windows_for`] remembered per category, completion day and contract, under one config: a
+/// bulk import asks for the same few thousand combinations a million times, and each answer
+/// formats its explanation.
+pub struct WindowMemo<'c> {
+    config: &'c crate::config::Config,
+    seen: HashMap<WindowKey<'c>, Result<Vec<Window>, String>>,
+}
+
+type WindowKey<'c> = (&'c str, NaiveDate, Option<(NaiveDate, NaiveDate)>);
+
+/// Past this many remembered answers (contracts each bring their own dates), start again.
+const WINDOW_MEMO_MAX: usize = 50_000;
+
+impl<'c> WindowMemo<'c> {
+    pub fn new(config: &'c crate::config::Config) -> Self {
+        Self {
+            config,
+            seen: HashMap::new(),
+        }
+    }
+
+    pub fn config(&self) -> &'c crate::config::Config {
+        self.config
+    }
+
+    /// What [`windows_for`] answers for the category `key` of the config, with its `rule`.
+    pub fn windows(
+        &mut self,
+        key: &'c str,
+        rule: &'c CategoryRule,
+        completed: NaiveDate,
+        contract: Option<(NaiveDate, NaiveDate)>,
+    ) -> Result<&[Window], String> {
+        if self.seen.len() >= WINDOW_MEMO_MAX {
+            self.seen.clear();
+        }
+        let calendar = self.config.calendar();
+        self.seen
+            .entry((key, completed, contract))
+            .or_insert_with(|| windows_for(key, rule, completed, contract, calendar))
+            .as_deref()
+            .map_err(Clone::clone)
+    }
 }
 
 fn one_window(

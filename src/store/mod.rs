@@ -516,9 +516,13 @@ impl Tx<'_> {
             self.tx.execute_batch(&format!("DROP INDEX \"{name}\""))?;
         }
         let out = f();
+        // Each build is a sort of the whole table: SQLite's sorter can use helper threads.
+        let helpers = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+        self.tx.pragma_update(None, "threads", helpers as i64)?;
         let rebuilt = deferred
             .iter()
             .try_for_each(|(_, sql)| self.tx.execute_batch(sql));
+        self.tx.pragma_update(None, "threads", 0)?;
         let out = out?;
         rebuilt?;
         Ok(out)

@@ -13,6 +13,7 @@ pub fn migrations() -> Migrations<'static> {
         M::up(V7),
         M::up(V_ITEMS),
         M::up(V_DUE),
+        M::up(V_LEAN),
     ])
 }
 
@@ -533,4 +534,18 @@ CREATE INDEX tasks_pending ON tasks(opens, due, event_id, kind, attempts, role, 
     claimed_until, repeat_count, next_attempt_at, channel, state) WHERE state = 'pending';
 DROP INDEX events_site_unit;
 CREATE INDEX events_site_unit ON events(site, unit, completed_at);
+"#;
+
+/// Indexes that others already cover, dropped: each costs every insert, and a bulk load builds
+/// each again at the end (1–2 s per index at a million events).
+/// - `events_cohort` (site, category, month) and `events_month` (month): `events_month_facts`
+///   begins (month, origin, site, category), which every cohort and month query names;
+/// - `events_unit_matter` (unit, matter, completed_at): the repeat look-up by unit also names the
+///   site, and `events_site_unit` (site, unit, completed_at) finds it in fewer rows;
+/// - `tasks_event` (event_id): `tasks_event_state` begins with event_id.
+const V_LEAN: &str = r#"
+DROP INDEX events_cohort;
+DROP INDEX events_month;
+DROP INDEX events_unit_matter;
+DROP INDEX tasks_event;
 "#;

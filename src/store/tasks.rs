@@ -214,9 +214,9 @@ impl Tx<'_> {
             .execute(params![
                 t.event_id,
                 t.kind.code(),
-                // Display is `%F` without the format-string machinery (a bulk import binds millions).
-                t.opens.to_string(),
-                t.due.to_string(),
+                // `%F` without the format-string machinery (a bulk import binds millions).
+                crate::clock::iso_date(t.opens),
+                crate::clock::iso_date(t.due),
                 t.role,
                 t.rule,
                 t.rules_version,

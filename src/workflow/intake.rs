@@ -6,11 +6,20 @@ use serde::Serialize;
 
 use crate::config::Config;
 use crate::domain::NewEvent;
-use crate::rules::{self, Cohort, CohortCount};
+use crate::rules::{self, Cohort, CohortCount, WindowMemo};
 use crate::store::{EventInsert, Reads, TaskInsert, Tx};
 
 /// Problems with one event against the rules, as `(field, problem)`.
 pub fn check_event(config: &Config, e: &NewEvent) -> Vec<(&'static str, String)> {
+    check_event_with(&mut WindowMemo::new(config), e)
+}
+
+/// [`check_event`] with the windows remembered across events (a bulk import).
+pub fn check_event_with<'c>(
+    memo: &mut WindowMemo<'c>,
+    e: &NewEvent,
+) -> Vec<(&'static str, String)> {
+    let config = memo.config();
     let mut out = Vec::new();
     if e.reference.trim().is_empty() {
         out.push((
@@ -70,13 +79,7 @@ pub fn check_event(config: &Config, e: &NewEvent) -> Vec<(&'static str, String)>
                 "missing: {key} is called back on its contract (mid-term, after the end): contract_start and contract_end are needed"
             )));
         }
-    } else if let Err(problem) = rules::windows_for(
-        key,
-        rule,
-        e.completed_at.date(),
-        contract,
-        config.calendar(),
-    ) {
+    } else if let Err(problem) = memo.windows(key, rule, e.completed_at.date(), contract) {
         out.push(("completed_at", problem));
     }
     out
@@ -90,20 +93,33 @@ pub(crate) fn create_tasks(
     event: &NewEvent,
     repeat_count: u32,
 ) -> Result<usize> {
+    create_tasks_with(
+        tx,
+        &mut WindowMemo::new(config),
+        event_id,
+        event,
+        repeat_count,
+    )
+}
+
+/// [`create_tasks`] with the windows remembered across events (a bulk import).
+pub(crate) fn create_tasks_with(
+    tx: &Tx<'_>,
+    memo: &mut WindowMemo<'_>,
+    event_id: crate::domain::EventId,
+    event: &NewEvent,
+    repeat_count: u32,
+) -> Result<usize> {
+    let config = memo.config();
     let (key, rule) = config.category(&event.category).ok_or_else(|| {
         crate::error::BadInput::new(format!("unknown category `{}`", event.category))
     })?;
     let contract = event.contract_start.zip(event.contract_end);
-    let windows = rules::windows_for(
-        key,
-        rule,
-        event.completed_at.date(),
-        contract,
-        config.calendar(),
-    )
-    .map_err(crate::error::BadInput::new)?;
+    let windows = memo
+        .windows(key, rule, event.completed_at.date(), contract)
+        .map_err(crate::error::BadInput::new)?;
     let role = rules::role_for(rule, event.major);
-    for w in &windows {
+    for w in windows {
         tx.insert_task(&TaskInsert {
             event_id,
             kind: w.kind,
@@ -173,6 +189,7 @@ impl IntakeReport {
 /// so those look-ups are answered from memory instead of by two queries per event.
 pub struct Intake<'c> {
     config: &'c Config,
+    windows: WindowMemo<'c>,
     now: NaiveDateTime,
     cohorts: HashMap<Cohort, CohortCount>,
     /// `None` until the first event; then whether the run began on an empty store.
@@ -239,6 +256,7 @@ impl<'c> Intake<'c> {
     pub fn new(config: &'c Config, now: NaiveDateTime) -> Self {
         Self {
             config,
+            windows: WindowMemo::new(config),
             now,
             cohorts: HashMap::new(),
             fresh: None,
@@ -312,7 +330,7 @@ impl<'c> Intake<'c> {
             },
         );
         let tasks = if selection.selected {
-            create_tasks(tx, self.config, event_id, &event, repeat_count)?
+            create_tasks_with(tx, &mut self.windows, event_id, &event, repeat_count)?
         } else {
             0
         };

@@ -22,7 +22,7 @@ pub use callback::{AttemptDone, RecordDone, Try, attempt, record};
 // The demo's generated desk applies the same top-up rules without the per-row reads.
 pub(crate) use callback::{TOP_UP_CANDIDATES, can_substitute, short_of_rate, top_up_reason};
 pub use contact::{Contact, Contacts, contact};
-pub(crate) use intake::create_tasks;
-pub use intake::{Conflict, Intake, IntakeReport, IntakeResult, check_event};
+pub(crate) use intake::create_tasks_with;
+pub use intake::{Conflict, Intake, IntakeReport, IntakeResult, check_event, check_event_with};
 pub use plan::{PlanReport, Planned};
 pub use reapply::{Move, ReapplyReport, Skip, reapply};
