@@ -239,6 +239,11 @@ pub fn ser_datetime<S: Serializer>(t: &NaiveDateTime, s: S) -> Result<S::Ok, S::
     s.serialize_str(&fmt_datetime(*t))
 }
 
+/// Serialises a date as `2026-12-03` without the format machinery (`due --json` writes thousands).
+pub fn ser_date<S: Serializer>(d: &NaiveDate, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&iso_date(*d))
+}
+
 pub fn ser_opt_datetime<S: Serializer>(t: &Option<NaiveDateTime>, s: S) -> Result<S::Ok, S::Error> {
     match t {
         Some(t) => s.serialize_str(&fmt_datetime(*t)),

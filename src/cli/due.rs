@@ -36,7 +36,9 @@ struct DueJson<'a> {
     unit: &'a str,
     matter: &'a str,
     kind: &'a str,
+    #[serde(serialize_with = "crate::clock::ser_date")]
     opens: chrono::NaiveDate,
+    #[serde(serialize_with = "crate::clock::ser_date")]
     due: chrono::NaiveDate,
     state: &'a str,
     attempts: u32,

@@ -330,14 +330,20 @@ pub fn print_json<T: serde::Serialize>(v: &T) -> Result<()> {
     Ok(())
 }
 
-/// Prints a JSON array as [`print_json`] would, item by item through a buffer: no copy of the
-/// whole list, nor of its text, is made.
+/// Prints a JSON array item by item through a buffer: no copy of the whole list, nor of its
+/// text, is made. Indented as [`print_json`] does on a terminal; compact into a pipe or a file,
+/// where a script reads it (a due list of thousands is megabytes of indentation otherwise).
 pub fn print_json_seq<T: serde::Serialize>(items: impl Iterator<Item = T>) -> Result<()> {
     use serde::Serializer;
-    use std::io::Write;
-    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-    let mut ser = serde_json::Serializer::pretty(&mut out);
-    ser.collect_seq(items)?;
+    use std::io::{IsTerminal, Write};
+    let stdout = std::io::stdout();
+    let pretty = stdout.is_terminal();
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+    if pretty {
+        serde_json::Serializer::pretty(&mut out).collect_seq(items)?;
+    } else {
+        serde_json::Serializer::new(&mut out).collect_seq(items)?;
+    }
     out.write_all(b"\n")?;
     out.flush()?;
     Ok(())

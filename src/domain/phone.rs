@@ -1,8 +1,8 @@
 /// Masks a phone number for display: `13912345678` → `139****5678`. Short numbers keep only their
 /// last two digits. Confidentiality (保密纪律): the full number is shown only on purpose.
 pub fn mask_phone(phone: &str) -> String {
-    let chars: Vec<char> = phone.trim().chars().collect();
-    let n = chars.len();
+    let phone = phone.trim();
+    let n = phone.chars().count();
     if n == 0 {
         return String::new();
     }
@@ -14,9 +14,15 @@ pub fn mask_phone(phone: &str) -> String {
         8..=10 => (0, 4),
         _ => (3, 4),
     };
-    let mut out: String = chars[..keep_head].iter().collect();
-    out.push_str(&"*".repeat(n - keep_head - keep_tail));
-    out.extend(&chars[n - keep_tail..]);
+    // One pass, no copies: `due --json` masks thousands.
+    let mut out = String::with_capacity(phone.len());
+    for (i, c) in phone.chars().enumerate() {
+        out.push(if i < keep_head || i >= n - keep_tail {
+            c
+        } else {
+            '*'
+        });
+    }
     out
 }
 

@@ -1,5 +1,5 @@
 use chrono::{NaiveDate, NaiveDateTime};
-use color_eyre::eyre::Result;
+use color_eyre::eyre::{Result, eyre};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::Serialize;
 
@@ -95,15 +95,17 @@ pub(super) fn of_event(c: &Connection, event: EventId) -> Result<Vec<CallbackTas
 pub(super) fn due(c: &Connection, q: &DueQuery, now: NaiveDateTime) -> Result<Vec<DueItem>> {
     let day = q.day.unwrap_or(now.date());
     let mut stmt = c.prepare_cached(
-        "SELECT t.id, e.ref, e.category, e.major, e.site, e.customer, e.phone, e.unit, e.matter, t.kind, \
+        // The event's fields are the task's copies (V_DUE_CARD): the pending tasks' index alone.
+        "SELECT t.id, t.ev_ref, t.ev_category, t.ev_major, t.ev_site, t.ev_customer, t.ev_phone, \
+                t.ev_unit, t.ev_matter, t.kind, \
                 t.opens, t.due, t.attempts, t.role, t.claimed_by, t.claimed_until, t.repeat_count, \
                 t.next_attempt_at, \
                 CASE WHEN t.attempts = 0 THEN 0 ELSE \
                   (SELECT count(*) FROM attempts a WHERE a.task_id = t.id AND a.channel = 'phone') END, \
                 t.channel \
-         FROM tasks t JOIN events e ON e.id = t.event_id \
+         FROM tasks t \
          WHERE t.state = 'pending' AND t.opens <= ?1 \
-           AND (?2 IS NULL OR e.site = ?2) AND (?3 IS NULL OR e.category = ?3)",
+           AND (?2 IS NULL OR t.ev_site = ?2) AND (?3 IS NULL OR t.ev_category = ?3)",
     )?;
     let rows = stmt.query_map(params![day, q.site, q.category], |r| {
         let opens = super::date(r, 10)?;
@@ -138,7 +140,8 @@ pub(super) fn due(c: &Connection, q: &DueQuery, now: NaiveDateTime) -> Result<Ve
     // Ordered here rather than by SQLite: its sorter would carry every row's text through a
     // temporary b-tree (spilling to disk past its cache), several times slower at 10,000 rows.
     // Those waiting for their next attempt last; then overdue, due that day, open; by due, id.
-    items.sort_by_key(|d| {
+    // The task id ends every key: an unstable sort gives the one order, faster.
+    items.sort_unstable_by_key(|d| {
         let urgency = match d.due.cmp(&day) {
             std::cmp::Ordering::Less => 0,
             std::cmp::Ordering::Equal => 1,
@@ -206,10 +209,14 @@ pub(super) fn claim_of(c: &Connection, id: TaskId) -> Result<Option<(String, Nai
 
 impl Tx<'_> {
     pub fn insert_task(&self, t: &TaskInsert<'_>) -> Result<TaskId> {
-        self.tx
+        // With the event's fields the due list shows (schema V_DUE_CARD), copied from the event.
+        let inserted = self
+            .tx
             .prepare_cached(
-                "INSERT INTO tasks (event_id, kind, opens, due, role, rule, rules_version, repeat_count) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                "INSERT INTO tasks (event_id, kind, opens, due, role, rule, rules_version, repeat_count, \
+                   ev_ref, ev_category, ev_major, ev_site, ev_customer, ev_phone, ev_unit, ev_matter) \
+                 SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, \
+                   ref, category, major, site, customer, phone, unit, matter FROM events WHERE id = ?1",
             )?
             .execute(params![
                 t.event_id,
@@ -222,6 +229,9 @@ impl Tx<'_> {
                 t.rules_version,
                 t.repeat_count
             ])?;
+        if inserted != 1 {
+            return Err(eyre!("no event {} to call back", t.event_id));
+        }
         Ok(self.tx.last_insert_rowid())
     }
 
