@@ -5,12 +5,19 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 /// Replaces control characters, escape sequences' introducers and bidi overrides with visible
 /// stand-ins, so that no text from a file or the database can drive the terminal.
 pub fn sanitize(s: &str) -> String {
+    sanitized(s).into_owned()
+}
+
+/// As [`sanitize`], without a copy when nothing needs replacing (the usual case).
+pub fn sanitized(s: &str) -> std::borrow::Cow<'_, str> {
     if !s.chars().any(needs_replacing) {
-        return s.to_string();
+        return std::borrow::Cow::Borrowed(s);
     }
-    s.chars()
-        .map(|c| if needs_replacing(c) { '\u{FFFD}' } else { c })
-        .collect()
+    std::borrow::Cow::Owned(
+        s.chars()
+            .map(|c| if needs_replacing(c) { '\u{FFFD}' } else { c })
+            .collect(),
+    )
 }
 
 fn needs_replacing(c: char) -> bool {

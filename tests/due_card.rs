@@ -20,6 +20,15 @@ fn stale_copies(c: &rusqlite::Connection) -> i64 {
     .unwrap()
 }
 
+/// Escalations whose copies of their event's site and category (V_REPORTS) differ from it.
+fn stale_escalation_copies(c: &rusqlite::Connection) -> i64 {
+    count(
+        c,
+        "SELECT count(*) FROM escalations x JOIN events e ON e.id = x.event_id \
+         WHERE x.ev_site IS NOT e.site OR x.ev_category IS NOT e.category",
+    )
+}
+
 fn count(c: &rusqlite::Connection, sql: &str) -> i64 {
     c.query_row(sql, [], |r| r.get(0)).unwrap()
 }
@@ -51,6 +60,7 @@ fn tasks_carry_their_events_fields() {
     );
     assert!(count(&c, "SELECT count(*) FROM tasks") > 100);
     assert_eq!(stale_copies(&c), 0);
+    assert_eq!(stale_escalation_copies(&c), 0);
     // The due list is the copies, as the event has them.
     let due = env.run(&["due", "--json"]).ok().json();
     let first = &due[0];
@@ -85,9 +95,12 @@ fn the_migration_fills_an_older_store_closed_quarters_included() {
     let version: i64 = c
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    // Back to the store as it was before V_DUE_CARD: no copies, the older pending index.
+    // Back to the store as it was before V_DUE_CARD and V_REPORTS (the two last migrations):
+    // no copies on tasks or escalations, the older pending index.
     c.execute_batch(&format!(
-        "DROP INDEX tasks_pending;
+        "DROP INDEX escalations_by_site;
+         ALTER TABLE escalations DROP COLUMN ev_site; ALTER TABLE escalations DROP COLUMN ev_category;
+         DROP INDEX tasks_pending;
          ALTER TABLE tasks DROP COLUMN ev_ref; ALTER TABLE tasks DROP COLUMN ev_category;
          ALTER TABLE tasks DROP COLUMN ev_major; ALTER TABLE tasks DROP COLUMN ev_site;
          ALTER TABLE tasks DROP COLUMN ev_customer; ALTER TABLE tasks DROP COLUMN ev_phone;
@@ -95,7 +108,7 @@ fn the_migration_fills_an_older_store_closed_quarters_included() {
          CREATE INDEX tasks_pending ON tasks(opens, due, event_id, kind, attempts, role, claimed_by,
              claimed_until, repeat_count, next_attempt_at, channel, state) WHERE state = 'pending';
          PRAGMA user_version = {};",
-        version - 1
+        version - 2
     ))
     .unwrap();
     drop(c);
@@ -105,6 +118,8 @@ fn the_migration_fills_an_older_store_closed_quarters_included() {
     let c = rusqlite::Connection::open(env.db()).unwrap();
     assert_eq!(stale_copies(&c), 0);
     assert_eq!(count(&c, "SELECT count(*) FROM tasks WHERE ev_ref = ''"), 0);
+    assert!(count(&c, "SELECT count(*) FROM escalations") > 0);
+    assert_eq!(stale_escalation_copies(&c), 0);
     // The closed quarter's guard is back: a task finished in it stays read-only.
     let refused = c.execute(
         "UPDATE tasks SET attempts = attempts + 1 WHERE id = \

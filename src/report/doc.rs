@@ -2,6 +2,8 @@
 //! footnotes. Markdown, CSV and XLSX are drawn from this one shape; JSON comes from the
 //! report's own serde types.
 
+use std::borrow::Cow;
+
 /// One cell, typed so that XLSX can give numbers and shares their formats.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell {
@@ -19,13 +21,19 @@ impl Cell {
 
     /// The cell as a reader sees it: `85.0%`, `✓`, `—` for nothing.
     pub fn display(&self) -> String {
+        self.shown().into_owned()
+    }
+
+    /// As [`Cell::display`], borrowing a text cell's own text (a report renders hundreds of
+    /// thousands of cells: no copy for those).
+    pub fn shown(&self) -> Cow<'_, str> {
         match self {
-            Cell::Text(s) => s.clone(),
-            Cell::Int(n) => n.to_string(),
-            Cell::Pct(Some(p)) => format!("{:.1}%", p * 100.0),
-            Cell::Pct(None) | Cell::Bool(None) => "—".to_string(),
-            Cell::Bool(Some(true)) => "✓".to_string(),
-            Cell::Bool(Some(false)) => "✗".to_string(),
+            Cell::Text(s) => Cow::Borrowed(s),
+            Cell::Int(n) => Cow::Owned(n.to_string()),
+            Cell::Pct(Some(p)) => Cow::Owned(format!("{:.1}%", p * 100.0)),
+            Cell::Pct(None) | Cell::Bool(None) => Cow::Borrowed("—"),
+            Cell::Bool(Some(true)) => Cow::Borrowed("✓"),
+            Cell::Bool(Some(false)) => Cow::Borrowed("✗"),
         }
     }
 

@@ -255,8 +255,11 @@ impl Tx<'_> {
     pub fn insert_escalation(&self, x: &EscalationInsert<'_>) -> Result<i64> {
         self.tx
             .prepare_cached(
-                "INSERT INTO escalations (event_id, record_id, round, owner_role, reason, opened_at, deadline) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                // With its event's site and category (the report's counts group by them).
+                "INSERT INTO escalations (event_id, record_id, round, owner_role, reason, opened_at, deadline, \
+                   ev_site, ev_category) \
+                 SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, coalesce(e.site, ''), coalesce(e.category, '') \
+                 FROM (SELECT 1) LEFT JOIN events e ON e.id = ?1",
             )?
             .execute(params![x.event_id, x.record_id, x.round, x.owner_role, x.reason, x.opened_at, x.deadline])?;
         Ok(self.tx.last_insert_rowid())
