@@ -43,6 +43,7 @@ pub fn run(ctx: &Ctx, a: &DemoArgs) -> Result<()> {
     let path = ctx.db_path()?;
     let mut store = ctx.open_store()?;
     store.use_page_cache(256)?;
+    let bulk = store.begin_bulk_load()?;
     let tx = store.write()?;
     let held = tx.event_count()?;
     if held > 0 {
@@ -60,6 +61,7 @@ pub fn run(ctx: &Ctx, a: &DemoArgs) -> Result<()> {
         Tick::End => bar.take().iter().for_each(Progress::finish),
     })?;
     tx.commit()?;
+    store.end_bulk_load(bulk)?;
     if a.json.json {
         return print_json(&summary);
     }

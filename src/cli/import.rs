@@ -97,6 +97,7 @@ pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
     let mut store = ctx.open_store()?;
     // A big import keeps the pages of its growing tables and indexes in memory.
     store.use_page_cache(256)?;
+    let bulk = !a.dry_run && store.begin_bulk_load()?;
     let tx = store.write()?;
     let mut intake = Intake::new(&ctx.config, ctx.clock.now());
     let mut report = IntakeReport::default();
@@ -146,6 +147,7 @@ pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
         )?;
         tx.commit()?;
     }
+    store.end_bulk_load(bulk)?;
     if a.json.json {
         print_json(&serde_json::json!({
             "dry_run": a.dry_run,
