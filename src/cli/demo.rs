@@ -42,7 +42,7 @@ pub fn run(ctx: &Ctx, a: &DemoArgs) -> Result<()> {
     }
     let path = ctx.db_path()?;
     let mut store = ctx.open_store()?;
-    store.use_page_cache(256)?;
+    store.use_page_cache(1024)?;
     let bulk = store.begin_bulk_load()?;
     let tx = store.write()?;
     let held = tx.event_count()?;

@@ -96,7 +96,7 @@ pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
     let progress = Progress::new(total);
     let mut store = ctx.open_store()?;
     // A big import keeps the pages of its growing tables and indexes in memory.
-    store.use_page_cache(256)?;
+    store.use_page_cache(1024)?;
     let bulk = !a.dry_run && store.begin_bulk_load()?;
     let tx = store.write()?;
     let mut intake = Intake::new(&ctx.config, ctx.clock.now());
