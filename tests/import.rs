@@ -448,3 +448,32 @@ fn json_lines_with_chinese_keys() {
     // Help: the other-work window of 5 days.
     assert_eq!(s(&j2["tasks"][0], "due"), "2026-12-07");
 }
+
+#[test]
+fn rows_stored_before_a_bad_one_late_in_a_big_file_are_rolled_back() {
+    // The rows are stored while the rest of the file is read: thousands are in the transaction
+    // when the bad row comes, and all of them go.
+    let env = Env::new();
+    let mut rows: Vec<Vec<String>> = (0..1100)
+        .map(|i| simple_row(&format!("BIG-{i}"), "complaint", "2026-12-01 10:00"))
+        .collect();
+    rows.push(simple_row("BIG-LAST", "nonsense", "2026-12-01 10:00"));
+    let f = env.write_csv("big.csv", HEADER_EN, &rows);
+    let out = env.run(&["import".as_ref(), f.as_os_str()]);
+    out.bad_input();
+    assert!(
+        out.stderr
+            .contains(&format!("{}:1102: category: ", f.display())),
+        "{}",
+        out.stderr
+    );
+    for r in ["BIG-0", "BIG-1099"] {
+        env.run(&["event", "show", r]).bad_input();
+    }
+    assert_eq!(env.due(Some("2026-12-01")), Vec::<Value>::new());
+    // The fixed file then goes in whole.
+    rows.pop();
+    let f = env.write_csv("big.csv", HEADER_EN, &rows);
+    env.import(&[&f]);
+    env.run(&["event", "show", "BIG-1099"]).ok();
+}

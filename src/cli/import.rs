@@ -6,11 +6,12 @@ use color_eyre::eyre::Result;
 use super::progress::Progress;
 use super::table::Table;
 use super::{Ctx, JsonFlag, print_json};
+use crate::domain::NewEvent;
 use crate::domain::mask_phone;
 use crate::error::BadInput;
 use crate::i18n::fill;
 use crate::import::inspect::{ColumnKind, Inspection, inspect};
-use crate::import::{ParsedFile, Profile, ReadOptions, read_file_with, save_profile};
+use crate::import::{Parsed, ParsedFile, Profile, ReadOptions, read_file_streamed, save_profile};
 use crate::workflow::{Intake, IntakeReport, IntakeResult};
 
 /// How many rows a dry run shows as huifang would store them.
@@ -54,17 +55,32 @@ pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
         profile: profile.as_ref(),
         sheet: a.sheet.as_deref(),
     };
-    // Every file is read and checked before anything is stored: one bad row refuses its file,
-    // and a refused file stops the whole run, so a fixed file can simply be imported again.
-    let mut parsed = Vec::new();
-    let mut problems = Vec::new();
-    for path in &a.files {
-        let file = read_file_with(path, &ctx.config, opts)?;
-        for n in &file.notes {
-            eprintln!("{}", crate::text::sanitize(n));
-        }
-        problems.extend(file.problems.iter().cloned());
-        parsed.push(file);
+    let mut store = ctx.open_store()?;
+    // A big import keeps the pages of its growing tables and indexes in memory.
+    store.use_page_cache(1024)?;
+    let bulk = !a.dry_run && store.begin_bulk_load()?;
+    let tx = store.write()?;
+    let mut intake = Intake::new(&ctx.config, ctx.clock.now());
+    let mut report = IntakeReport::default();
+    // The files are read and checked on a thread of their own while their good rows are stored
+    // here, in one transaction (a million rows: the reading hides behind the storing). One bad
+    // row refuses its file and a refused file refuses the run: the transaction is then rolled
+    // back whole, so a fixed file can simply be imported again.
+    let (read, taken) = std::thread::scope(|s| {
+        let (send, received) = std::sync::mpsc::sync_channel(8);
+        let reader = s.spawn(|| read_files(&a.files, &ctx.config, opts, send));
+        // Into an empty database, the indexes are built once at the end.
+        let taken = tx.with_indexes_deferred(&["events", "tasks"], || {
+            take_rows(&tx, &mut intake, &mut report, &a.files, received)
+        });
+        let read = reader
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p));
+        (read, taken)
+    });
+    let parsed = read?;
+    for n in parsed.iter().flat_map(|f| &f.notes) {
+        eprintln!("{}", crate::text::sanitize(n));
     }
     if a.dry_run && !a.json.json {
         preview(ctx, &parsed);
@@ -75,13 +91,15 @@ pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
             &[
                 ("file", &f.name),
                 ("read", &f.read),
-                ("good", &f.rows.len()),
+                ("good", &f.good),
                 ("bad", &f.bad_rows),
                 ("filtered", &f.filtered),
             ],
         )
     };
+    let mut problems: Vec<String> = parsed.iter().flat_map(|f| f.problems.clone()).collect();
     if !problems.is_empty() {
+        drop(tx);
         problems.extend(parsed.iter().map(counts));
         let bad: usize = parsed.iter().map(|f| f.bad_rows).sum();
         problems.push(format!(
@@ -90,39 +108,9 @@ pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
         ));
         return Err(BadInput::many(problems).into());
     }
-    let total: usize = parsed.iter().map(|f| f.rows.len()).sum();
+    taken?;
     let filtered: usize = parsed.iter().map(|f| f.filtered).sum();
     let read: usize = parsed.iter().map(|f| f.read).sum();
-    let progress = Progress::new(total);
-    let mut store = ctx.open_store()?;
-    // A big import keeps the pages of its growing tables and indexes in memory.
-    store.use_page_cache(1024)?;
-    let bulk = !a.dry_run && store.begin_bulk_load()?;
-    let tx = store.write()?;
-    let mut intake = Intake::new(&ctx.config, ctx.clock.now());
-    let mut report = IntakeReport::default();
-    let mut done = 0usize;
-    // Into an empty database, the indexes are built once at the end.
-    tx.with_indexes_deferred(&["events", "tasks"], || {
-        for file in &parsed {
-            for (line, event) in &file.rows {
-                let result = intake.take(&tx, event)?;
-                if let IntakeResult::Conflict(fields) = &result {
-                    eprintln!(
-                        "{}:{line}: ref: `{}` is already stored with other content ({}); kept the stored one",
-                        file.name,
-                        crate::text::sanitize(&event.reference),
-                        fields.join(", ")
-                    );
-                }
-                report.add(&result);
-                done += 1;
-                progress.tick(done);
-            }
-        }
-        Ok(())
-    })?;
-    progress.finish();
     let mut after = crate::workflow::daily::AfterIntake::default();
     if a.dry_run {
         drop(tx);
@@ -183,6 +171,96 @@ pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
     }
 }
 
+/// What the reading thread hands the storing one.
+enum Read {
+    /// A file's table is read: this many more rows to come (at most).
+    Table(usize),
+    /// Good rows of the file at this index of the command line, by line.
+    Rows(usize, Vec<(usize, NewEvent)>),
+}
+
+/// How many rows go over at once (one hand-over per row would cost more than a row's check).
+const BATCH: usize = 512;
+
+/// Reads and checks `files` in order, sending their good rows on as they come; the first
+/// `PREVIEW_ROWS` of each stay in its `rows` (a dry run shows them). Stops early when the storing
+/// side has stopped listening (it failed).
+fn read_files(
+    files: &[PathBuf],
+    config: &crate::config::Config,
+    opts: ReadOptions<'_>,
+    send: std::sync::mpsc::SyncSender<Read>,
+) -> Result<Vec<ParsedFile>, BadInput> {
+    let mut parsed = Vec::with_capacity(files.len());
+    for (i, path) in files.iter().enumerate() {
+        let mut first = Vec::new();
+        let mut batch = Vec::with_capacity(BATCH);
+        let mut listening = true;
+        let mut file = read_file_streamed(path, config, opts, &mut |p| {
+            if !listening {
+                return;
+            }
+            match p {
+                Parsed::Table(n) => listening = send.send(Read::Table(n)).is_ok(),
+                Parsed::Row(line, e) => {
+                    if first.len() < PREVIEW_ROWS {
+                        first.push((line, e.clone()));
+                    }
+                    batch.push((line, e));
+                    if batch.len() == BATCH {
+                        let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                        listening = send.send(Read::Rows(i, full)).is_ok();
+                    }
+                }
+            }
+        })?;
+        if listening && !batch.is_empty() {
+            let _ = send.send(Read::Rows(i, batch));
+        }
+        file.rows = first;
+        parsed.push(file);
+    }
+    Ok(parsed)
+}
+
+/// Takes the rows `received` into the store, with a progress count; a row whose ref is stored
+/// with other content keeps the stored one, with a warning.
+fn take_rows(
+    tx: &crate::store::Tx<'_>,
+    intake: &mut Intake<'_>,
+    report: &mut IntakeReport,
+    files: &[PathBuf],
+    received: std::sync::mpsc::Receiver<Read>,
+) -> Result<()> {
+    let mut progress = Progress::new(0);
+    let mut done = 0usize;
+    for r in received {
+        let (i, rows) = match r {
+            Read::Table(n) => {
+                progress.add_total(n);
+                continue;
+            }
+            Read::Rows(i, rows) => (i, rows),
+        };
+        for (line, event) in &rows {
+            let result = intake.take(tx, event)?;
+            if let IntakeResult::Conflict(fields) = &result {
+                eprintln!(
+                    "{}:{line}: ref: `{}` is already stored with other content ({}); kept the stored one",
+                    files[i].display(),
+                    crate::text::sanitize(&event.reference),
+                    fields.join(", ")
+                );
+            }
+            report.add(&result);
+            done += 1;
+            progress.tick(done);
+        }
+    }
+    progress.finish();
+    Ok(())
+}
+
 /// The first rows as huifang would store them.
 fn preview(ctx: &Ctx, parsed: &[ParsedFile]) {
     let keys = [
@@ -225,12 +303,12 @@ fn preview(ctx: &Ctx, parsed: &[ParsedFile]) {
             ]);
         }
         print!("{}", t.render());
-        if f.rows.len() > PREVIEW_ROWS {
+        if f.good > PREVIEW_ROWS {
             println!(
                 "{}",
                 fill(
                     ctx.t("msg.preview_more"),
-                    &[("n", &(f.rows.len() - PREVIEW_ROWS))]
+                    &[("n", &(f.good - PREVIEW_ROWS))]
                 )
             );
         }

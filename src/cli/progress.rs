@@ -16,6 +16,11 @@ impl Progress {
         }
     }
 
+    /// More work than counted at first (the rows of one more file).
+    pub fn add_total(&mut self, more: usize) {
+        *self = Self::new(self.total + more);
+    }
+
     pub fn tick(&self, done: usize) {
         if self.shown && done.is_multiple_of(10_000) {
             eprint!(

@@ -30,7 +30,10 @@ pub use source::{Cell, Kind, Table, read_table, sheet_names};
 pub struct ParsedFile {
     pub name: String,
     /// `(line, event)` for each row, in file order.
+    /// The good rows, by line (empty when they were handed on as read: [`read_file_streamed`]).
     pub rows: Vec<(usize, NewEvent)>,
+    /// How many good rows the file has.
+    pub good: usize,
     pub problems: Vec<String>,
     /// Things worth saying that do not stop the import (ignored columns).
     pub notes: Vec<String>,
@@ -89,6 +92,47 @@ pub fn parse_source(
     config: &Config,
     opts: ReadOptions<'_>,
 ) -> ParsedFile {
+    let mut rows = Vec::new();
+    let mut out = parse_source_each(name, path, bytes, config, opts, &mut |p| {
+        if let Parsed::Row(line, e) = p {
+            rows.push((line, e));
+        }
+    });
+    out.rows = rows;
+    out
+}
+
+/// What a parse hands on as it goes.
+pub enum Parsed {
+    /// The file's table is read: it has this many rows (a progress display's total).
+    Table(usize),
+    /// A good row, by line.
+    Row(usize, NewEvent),
+}
+
+/// Reads `path` like [`read_file_with`], handing each good row to `sink` as soon as it is
+/// checked instead of keeping them: an import stores them while the rest is read. The rows
+/// handed on are good one by one; the file is good only if the returned problems are empty.
+pub fn read_file_streamed(
+    path: &Path,
+    config: &Config,
+    opts: ReadOptions<'_>,
+    sink: &mut dyn FnMut(Parsed),
+) -> Result<ParsedFile, BadInput> {
+    let name = path.display().to_string();
+    let bytes =
+        std::fs::read(path).map_err(|e| BadInput::new(format!("{name}: cannot read: {e}")))?;
+    Ok(parse_source_each(&name, path, &bytes, config, opts, sink))
+}
+
+fn parse_source_each(
+    name: &str,
+    path: &Path,
+    bytes: &[u8],
+    config: &Config,
+    opts: ReadOptions<'_>,
+    sink: &mut dyn FnMut(Parsed),
+) -> ParsedFile {
     let mut out = ParsedFile {
         name: name.to_string(),
         ..Default::default()
@@ -96,7 +140,7 @@ pub fn parse_source(
     let builtin = Profile::builtin();
     let profile = opts.profile.unwrap_or(&builtin);
     let sheet = opts.sheet.or(profile.sheet.as_deref());
-    let table = match read_table(name, path, bytes, sheet, profile.header_row) {
+    let mut table = match read_table(name, path, bytes, sheet, profile.header_row) {
         Ok(t) => t,
         Err(p) => {
             out.problems.push(p);
@@ -114,14 +158,17 @@ pub fn parse_source(
         }
     };
     out.notes.extend(bound.notes().iter().cloned());
+    sink(Parsed::Table(table.rows.len()));
     let mut first_seen: HashMap<String, (usize, String)> = HashMap::new();
     let mut windows = crate::rules::WindowMemo::new(config);
-    for (line, cells) in &table.rows {
+    // Each row's cells are let go once it is checked (a million rows' cells are a gigabyte).
+    let rows = std::mem::take(&mut table.rows);
+    for (line, cells) in rows {
         if cells.iter().all(Cell::is_empty) {
             continue;
         }
         out.read += 1;
-        let (values, mut problems) = match bound.map(cells) {
+        let (values, mut problems) = match bound.map(&cells) {
             Mapped::Filtered => {
                 out.filtered += 1;
                 continue;
@@ -150,10 +197,11 @@ pub fn parse_source(
                     }
                     Some(_) => {}
                     None => {
-                        first_seen.insert(event.reference.clone(), (*line, fp));
+                        first_seen.insert(event.reference.clone(), (line, fp));
                     }
                 }
-                out.rows.push((*line, event));
+                out.good += 1;
+                sink(Parsed::Row(line, event));
             }
             Ok(_) => {}
             Err(more) => {
