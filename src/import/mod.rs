@@ -103,6 +103,8 @@ pub fn parse_source(
 }
 
 /// What a parse hands on as it goes.
+// Handed over one at a time, never stored as such: boxing the row would only add an allocation.
+#[allow(clippy::large_enum_variant)]
 pub enum Parsed {
     /// The file's table is read: it has this many rows (a progress display's total).
     Table(usize),
