@@ -22,7 +22,9 @@ HUIFANG=${HUIFANG_BIN:-$HERE/target/release/huifang}
 if ! command -v task >/dev/null; then
     echo "installing taskwarrior…" >&2
     SUDO=$([ "$(id -u)" = 0 ] || echo sudo)
-    $SUDO apt-get install -y taskwarrior >/dev/null
+    # A fresh machine has no package lists yet: fetch them when the first try finds nothing.
+    $SUDO apt-get install -y taskwarrior >/dev/null 2>&1 ||
+        { $SUDO apt-get update -qq && $SUDO apt-get install -y taskwarrior >/dev/null; }
 fi
 task --version | head -1 | sed 's/^/taskwarrior /'
 
@@ -43,15 +45,19 @@ echo "huifang import of the $EVENTS-event CSV: $(echo "$t1 - $t0" | bc) s"
 # completed.
 to_taskwarrior() {
 python3 - "$1" "$2" <<'PY'
-import json, sqlite3, sys
+import json, os, sqlite3, sys
 from datetime import datetime, timedelta, timezone
 db, out = sys.argv[1], sys.argv[2]
 tz = timezone(timedelta(hours=8))
+# taskwarrior's "now" is the clock's, huifang's is HUIFANG_NOW: every date moves by the
+# difference, so both ask "what is due" at the same point of the history.
+huifang_now = datetime.strptime(os.environ["HUIFANG_NOW"], "%Y-%m-%d %H:%M").replace(tzinfo=tz)
+shift = datetime.now(timezone.utc) - huifang_now
 def tw(day, end=False):
     d = datetime.strptime(day[:10], "%Y-%m-%d").replace(tzinfo=tz)
     if end:
         d += timedelta(hours=23, minutes=59, seconds=59)
-    return d.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    return (d + shift).astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
 c = sqlite3.connect(db)
 rows = c.execute("""
     SELECT e.ref, e.category, e.site, e.customer, e.matter, e.completed_at, min(t.opens), min(t.due)
