@@ -19,9 +19,11 @@ pub struct DemoArgs {
     /// How many sites (管理处).
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u64).range(1..=500))]
     pub sites: u64,
-    /// How many months of history, up to now.
-    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=120))]
-    pub months: u32,
+    /// How many months of history, up to now (default: about 2,000 events a site a month, as a
+    /// busy desk takes them, from 4 months up to the 24 that records are kept: 2,000 events on
+    /// 3 sites give 4 months, a million on 20 sites two years).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=120))]
+    pub months: Option<u32>,
     /// Write the events as a CSV import file instead of filling a database: `huifang import FILE`
     /// into an empty database then takes in the same events and tasks (without the desk's work).
     #[arg(long, value_name = "FILE")]
@@ -30,12 +32,24 @@ pub struct DemoArgs {
     pub json: JsonFlag,
 }
 
+/// Events a site takes in a month in a default demo history.
+const EVENTS_PER_SITE_MONTH: u64 = 2000;
+
+/// The history's length when `--months` is not given: a busy desk's volume per site, within 4
+/// months and the two years records are kept.
+fn default_months(events: u64, sites: u64) -> u32 {
+    let months = events.div_ceil(sites.max(1) * EVENTS_PER_SITE_MONTH);
+    months.clamp(4, 24) as u32
+}
+
 pub fn run(ctx: &Ctx, a: &DemoArgs) -> Result<()> {
     let plan = Plan {
         events: a.events as usize,
         seed: a.seed,
         sites: a.sites as usize,
-        months: a.months,
+        months: a
+            .months
+            .unwrap_or_else(|| default_months(a.events, a.sites)),
     };
     if let Some(file) = &a.csv {
         return write_csv_file(ctx, a, &plan, file);
@@ -110,4 +124,17 @@ fn write_csv_file(ctx: &Ctx, a: &DemoArgs, plan: &Plan, file: &std::path::Path) 
         )
     );
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::default_months;
+
+    #[test]
+    fn the_default_history_grows_with_the_volume_from_4_months_to_two_years() {
+        assert_eq!(default_months(2000, 3), 4);
+        assert_eq!(default_months(100_000, 10), 5);
+        assert_eq!(default_months(1_000_000, 20), 24);
+        assert_eq!(default_months(10_000_000, 1), 24);
+    }
 }
