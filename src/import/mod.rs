@@ -29,8 +29,8 @@ pub use source::{Cell, Kind, Table, read_table, sheet_names};
 #[derive(Debug, Default)]
 pub struct ParsedFile {
     pub name: String,
-    /// `(line, event)` for each row, in file order.
-    /// The good rows, by line (empty when they were handed on as read: [`read_file_streamed`]).
+    /// `(line, event)` for each good row, in file order (only the first few when they were handed
+    /// on as read: `cli::import` keeps those for a dry run's preview).
     pub rows: Vec<(usize, NewEvent)>,
     /// How many good rows the file has.
     pub good: usize,
