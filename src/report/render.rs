@@ -58,6 +58,30 @@ fn reason(lang: Lang, s: &str) -> String {
     }
 }
 
+/// A report's document: its title, the site and when it was made, its blocks, its definitions.
+fn doc(
+    lang: Lang,
+    title: String,
+    site: &Option<String>,
+    generated_at: chrono::NaiveDateTime,
+    blocks: Vec<Block>,
+    definitions: &[String],
+) -> Doc {
+    Doc {
+        title,
+        meta: vec![
+            site_label(lang, site),
+            fill(
+                t(lang, "rep.meta.generated"),
+                &[("at", &crate::clock::fmt_datetime(generated_at))],
+            ),
+        ],
+        blocks,
+        notes: definitions.to_vec(),
+        notes_sheet: t(lang, "rep.sheet.notes").to_string(),
+    }
+}
+
 fn site_label(lang: Lang, site: &Option<String>) -> String {
     fill(
         t(lang, "rep.meta.site"),
@@ -262,19 +286,14 @@ pub fn monthly(r: &Monthly, config: &Config, lang: Lang) -> Doc {
         ],
         esc_rows,
     ));
-    Doc {
-        title: fill(t(lang, "rep.monthly.title"), &[("month", &r.month)]),
-        meta: vec![
-            site_label(lang, &r.site),
-            fill(
-                t(lang, "rep.meta.generated"),
-                &[("at", &crate::clock::fmt_datetime(r.generated_at))],
-            ),
-        ],
+    doc(
+        lang,
+        fill(t(lang, "rep.monthly.title"), &[("month", &r.month)]),
+        &r.site,
+        r.generated_at,
         blocks,
-        notes: r.definitions.clone(),
-        notes_sheet: t(lang, "rep.sheet.notes").to_string(),
-    }
+        &r.definitions,
+    )
 }
 
 pub fn quarterly(r: &Quarterly, config: &Config, lang: Lang) -> Doc {
@@ -527,17 +546,12 @@ pub fn quarterly(r: &Quarterly, config: &Config, lang: Lang) -> Doc {
         title: t(lang, "rep.title.conclusion").to_string(),
         lines,
     });
-    Doc {
-        title: fill(t(lang, "rep.quarterly.title"), &[("quarter", &r.quarter)]),
-        meta: vec![
-            site_label(lang, &r.site),
-            fill(
-                t(lang, "rep.meta.generated"),
-                &[("at", &crate::clock::fmt_datetime(r.generated_at))],
-            ),
-        ],
+    doc(
+        lang,
+        fill(t(lang, "rep.quarterly.title"), &[("quarter", &r.quarter)]),
+        &r.site,
+        r.generated_at,
         blocks,
-        notes: r.definitions.clone(),
-        notes_sheet: t(lang, "rep.sheet.notes").to_string(),
-    }
+        &r.definitions,
+    )
 }

@@ -62,3 +62,19 @@ pub enum Action {
     NextPage,
     PrevPage,
 }
+
+impl Action {
+    /// A move through a list (line, page, end): what an overlay or pane borrows from the list
+    /// under it.
+    pub fn is_movement(&self) -> bool {
+        matches!(
+            self,
+            Action::Up
+                | Action::Down
+                | Action::PageUp
+                | Action::PageDown
+                | Action::Top
+                | Action::Bottom
+        )
+    }
+}

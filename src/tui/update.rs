@@ -94,33 +94,19 @@ pub fn route(state: &State, keymap: &Keymap, e: &KeyEvent) -> Option<Action> {
                 _ => None,
             },
             Overlay::Help => Some(Action::Back),
-            Overlay::EscalationRecord(_) => match keymap.lookup(Context::Escalations, key) {
-                Some(
-                    a @ (Action::Up
-                    | Action::Down
-                    | Action::PageUp
-                    | Action::PageDown
-                    | Action::Top
-                    | Action::Bottom),
-                ) => Some(a),
-                _ => Some(Action::Back),
-            },
+            Overlay::EscalationRecord(_) => keymap
+                .lookup(Context::Escalations, key)
+                .filter(Action::is_movement)
+                .or(Some(Action::Back)),
             // The verdicts are the review's own keys; it moves with the escalation list's.
             Overlay::Review => keymap.lookup(Context::Review, key).or_else(|| {
-                match keymap.lookup(Context::Escalations, key) {
-                    Some(
-                        a @ (Action::Up
-                        | Action::Down
-                        | Action::PageUp
-                        | Action::PageDown
-                        | Action::Top
-                        | Action::Bottom),
-                    ) => Some(a),
-                    _ if matches!(key.code, KeyCode::Esc | KeyCode::Char('q')) => {
-                        Some(Action::Back)
-                    }
-                    _ => None,
-                }
+                keymap
+                    .lookup(Context::Escalations, key)
+                    .filter(Action::is_movement)
+                    .or_else(|| {
+                        matches!(key.code, KeyCode::Esc | KeyCode::Char('q'))
+                            .then_some(Action::Back)
+                    })
             }),
             Overlay::Prompt(_) => match key.code {
                 KeyCode::Esc => Some(Action::Back),
@@ -168,17 +154,10 @@ pub fn route(state: &State, keymap: &Keymap, e: &KeyEvent) -> Option<Action> {
     if state.focus == Focus::Reports {
         // The pane turns pages with its own keys and scrolls with the queue's movement keys.
         return keymap.lookup(Context::Reports, key).or_else(|| {
-            match keymap.lookup(Context::Queue, key) {
-                Some(
-                    a @ (Action::Up
-                    | Action::Down
-                    | Action::PageUp
-                    | Action::PageDown
-                    | Action::Top
-                    | Action::Bottom),
-                ) => Some(a),
-                _ => keymap.lookup(Context::Global, key),
-            }
+            keymap
+                .lookup(Context::Queue, key)
+                .filter(Action::is_movement)
+                .or_else(|| keymap.lookup(Context::Global, key))
         });
     }
     let ctx = match state.focus {
