@@ -97,11 +97,6 @@ pub struct ConcludeArgs {
     pub file: Option<PathBuf>,
 }
 
-/// A report reads rows scattered over the whole file (each open escalation's event, each
-/// record's task): mapped, SQLite reads those pages in place instead of copying each through a
-/// system call. Up to SQLite's own cap (2 GiB); beyond it, pages are read as usual.
-const REPORT_MMAP_MIB: u32 = 2048;
-
 pub fn run(ctx: &Ctx, c: &ReportCommand) -> Result<()> {
     match c {
         ReportCommand::Monthly(a) => run_monthly(ctx, a),
@@ -166,7 +161,6 @@ fn run_monthly(ctx: &Ctx, a: &MonthlyArgs) -> Result<()> {
     };
     check_output(&a.out)?;
     let store = ctx.open_store()?;
-    store.use_mmap(REPORT_MMAP_MIB)?;
     check_site(&store, a.site.as_deref())?;
     let report = monthly::build(
         &store,
@@ -188,7 +182,6 @@ fn run_quarterly(ctx: &Ctx, a: &QuarterlyArgs) -> Result<()> {
     };
     check_output(&a.out)?;
     let store = ctx.open_store()?;
-    store.use_mmap(REPORT_MMAP_MIB)?;
     check_site(&store, a.site.as_deref())?;
     let report = quarterly::build(
         &store,

@@ -419,7 +419,9 @@ impl Store {
             .pragma_update(None, "foreign_keys", "ON")
             .map_err(PrepareError::sql)?;
         // Reads straight from the mapped file: no page buffer allocated and copied per page read
-        // (the due list reads a thousand pages of its index). Writes still go through the WAL.
+        // (the due list reads a thousand pages of its index, a report tens of thousands of rows
+        // scattered over the file). Writes still go through the WAL. A long-lived process turns
+        // it off ([`Store::use_mmap`]): every mapped page it touches counts in its memory.
         self.conn
             .pragma_update(None, "mmap_size", MMAP_BYTES)
             .map_err(PrepareError::sql)?;
@@ -459,10 +461,10 @@ impl Store {
         Ok(())
     }
 
-    /// Lets SQLite read the database file through a memory map of up to `mib` MiB: a report's
-    /// scattered row lookups (tens of thousands at a million events) then read pages in place
-    /// instead of copying each one through a system call. Only for one-shot readers (reports):
-    /// the mapped pages count in the process's resident memory.
+    /// Lets SQLite read the database file through a memory map of up to `mib` MiB instead of
+    /// the whole file (every opening maps it: one-shot commands read pages in place); 0 reads
+    /// through the bounded page cache alone, as a long-lived process (the TUI) must, since the
+    /// mapped pages it touches count in its resident memory.
     pub fn use_mmap(&self, mib: u32) -> Result<()> {
         self.conn
             .pragma_update(None, "mmap_size", i64::from(mib) * 1024 * 1024)?;
@@ -590,8 +592,9 @@ impl Tx<'_> {
 /// The page cache while deferred indexes are built, in KiB: the size of each run of the sort.
 const SORT_CACHE_KIB: i64 = 4096;
 
-/// How much of the database file reads may map (SQLite maps at most the file's size).
-const MMAP_BYTES: i64 = 1 << 30;
+/// How much of the database file reads may map: SQLite's own cap, about 2 GiB (it maps at most
+/// the file's size; beyond the cap, pages are read as usual).
+const MMAP_BYTES: i64 = 0x7fff_0000;
 
 /// Indexes a bulk load keeps: the triggers of schema V5 look a task's siblings up by event on
 /// every change of state, which without this index is a scan of all tasks per row (quadratic:
