@@ -325,7 +325,7 @@ pub fn write_csv(
     ])?;
     tick(Tick::Start(events.len()));
     let mut n = 0;
-    let date = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+    let date = |d: Option<NaiveDate>| d.map(crate::clock::iso_date).unwrap_or_default();
     while let Some(e) = events.next_event() {
         let e = e?;
         w.write_record([
@@ -339,7 +339,7 @@ pub fn write_csv(
             &e.department,
             &e.matter,
             &e.summary,
-            &e.completed_at.format("%Y-%m-%d %H:%M:%S").to_string(),
+            &crate::clock::iso_seconds(e.completed_at),
             &date(e.contract_start),
             &date(e.contract_end),
         ])?;

@@ -746,7 +746,7 @@ fn is_date_field(f: Field) -> bool {
 
 /// The text `build_event` reads for a date-time: `2026-12-03 15:04:05`.
 fn fmt_dt(t: NaiveDateTime) -> String {
-    t.format("%Y-%m-%d %H:%M:%S").to_string()
+    crate::clock::iso_seconds(t)
 }
 
 /// Parses a text date with one format: as a date-time, or a date alone at midnight.

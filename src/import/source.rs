@@ -28,7 +28,7 @@ impl Cell {
             Cell::Text(s) => s.clone(),
             Cell::Number(n) => number_text(*n),
             Cell::Bool(b) => b.to_string(),
-            Cell::DateTime(t) => t.format("%Y-%m-%d %H:%M:%S").to_string(),
+            Cell::DateTime(t) => crate::clock::iso_seconds(*t),
         }
     }
 

@@ -77,7 +77,7 @@ pub fn os_user() -> String {
 
 /// The timestamp format of the log (part of what is hashed).
 pub fn fmt_at(at: NaiveDateTime) -> String {
-    at.format("%Y-%m-%d %H:%M:%S").to_string()
+    crate::clock::iso_seconds(at)
 }
 
 const COLUMNS: &str = "seq, at, actor, os_user, action, subject, before, after, prev, hash";
