@@ -392,6 +392,29 @@ fn reimport_with_a_changed_summary_is_a_conflict_and_keeps_the_stored_event() {
 }
 
 #[test]
+fn a_first_import_of_two_files_with_a_ref_in_both_skips_or_keeps_the_first() {
+    // Into an empty database the import learns of a stored ref from the insert itself: the
+    // second file's copy of a row is skipped, its changed row a conflict, as on a later import.
+    let env = Env::new();
+    let first = env.write_csv("a.csv", HEADER_ZH, &chinese_rows());
+    let mut rows = chinese_rows();
+    rows[1][9] = "更换插座和开关".into();
+    let second = env.write_csv("b.csv", HEADER_ZH, &rows[..2]);
+    let out = env.run(&[
+        "import".as_ref(),
+        "--json".as_ref(),
+        first.as_os_str(),
+        second.as_os_str(),
+    ]);
+    out.ok();
+    assert_report(&out.json()["report"], [3, 1, 1, 4, 0]);
+    let want = format!("{}:3: ref: `YC-0042`", second.display());
+    assert!(out.stderr.contains(&want), "want {want}\n{}", out.stderr);
+    assert_eq!(s(&env.show("YC-0042")["event"], "summary"), "更换插座");
+    assert_chinese_rows_stored(&env);
+}
+
+#[test]
 fn dry_run_checks_and_counts_but_stores_nothing() {
     let env = Env::new();
     let f = env.write_csv("zh.csv", HEADER_ZH, &chinese_rows());

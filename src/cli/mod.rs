@@ -14,6 +14,7 @@ mod escalations;
 mod event;
 mod import;
 mod init;
+mod json;
 mod plan;
 mod progress;
 mod rates;

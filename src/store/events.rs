@@ -1,5 +1,5 @@
 use chrono::NaiveDateTime;
-use color_eyre::eyre::Result;
+use color_eyre::eyre::{Result, eyre};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::{Tx, code};
@@ -241,13 +241,25 @@ impl Tx<'_> {
     }
 
     pub fn insert_event(&self, e: &EventInsert<'_>) -> Result<EventId> {
+        self.insert_event_if_new(e)?.ok_or_else(|| {
+            eyre!(
+                "an event with ref `{}` is already stored",
+                e.event.reference
+            )
+        })
+    }
+
+    /// Stores a new event, or nothing when an event with its ref is stored already (`None`):
+    /// a first import learns that from the insert instead of a look-up per row.
+    pub fn insert_event_if_new(&self, e: &EventInsert<'_>) -> Result<Option<EventId>> {
         let ev = e.event;
-        self.tx
+        let inserted = self.tx
             .prepare_cached(
                 "INSERT INTO events (ref, category, major, site, customer, phone, unit, department, matter, summary, \
                  completed_at, contract_start, contract_end, month, selected, selection_reason, fingerprint, imported_at, repeat_count, \
                  customer_kind, stage) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21) \
+                 ON CONFLICT (ref) DO NOTHING",
             )?
             .execute(params![
                 ev.reference,
@@ -272,6 +284,6 @@ impl Tx<'_> {
                 ev.customer_kind.code(),
                 ev.stage,
             ])?;
-        Ok(self.tx.last_insert_rowid())
+        Ok((inserted == 1).then(|| self.tx.last_insert_rowid()))
     }
 }

@@ -135,6 +135,16 @@ pub trait Reads {
     fn due(&self, q: &DueQuery, now: NaiveDateTime) -> Result<Vec<DueItem>> {
         tasks::due(self.conn(), q, now)
     }
+    /// The items of [`Reads::due`] as SQLite reads them, unordered, their text borrowed from the
+    /// row: for a list written out once (`due --json`), without a copy of each item.
+    fn due_each(
+        &self,
+        q: &DueQuery,
+        now: NaiveDateTime,
+        each: &mut dyn FnMut(DueItem<&str>) -> Result<()>,
+    ) -> Result<()> {
+        tasks::due_each(self.conn(), q, now, each)
+    }
     /// Pending tasks whose window opened on or before `day`, with an id above `after` (0 for
     /// all), in id order.
     fn open_tasks(&self, day: NaiveDate, after: TaskId) -> Result<Vec<OpenTask>> {
@@ -823,8 +833,24 @@ fn opt_datetime(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Option<Naiv
 
 /// Reads a string-coded column (`pending`, `phone`…) back into its enum.
 fn code<T>(r: &rusqlite::Row<'_>, i: usize, parse: fn(&str) -> Option<T>) -> rusqlite::Result<T> {
-    let s: String = r.get(i)?;
-    parse(&s).ok_or_else(|| rusqlite::Error::InvalidColumnType(i, s, rusqlite::types::Type::Text))
+    let s = text(r, i)?;
+    parse(s).ok_or_else(|| {
+        rusqlite::Error::InvalidColumnType(i, s.to_owned(), rusqlite::types::Type::Text)
+    })
+}
+
+/// A text column, borrowed from the row (no copy: `due --json` reads thousands).
+fn text<'r>(r: &'r rusqlite::Row<'_>, i: usize) -> rusqlite::Result<&'r str> {
+    r.get_ref(i)?.as_str().map_err(|e| not_text(i, e))
+}
+
+/// A nullable text column, borrowed from the row.
+fn opt_text<'r>(r: &'r rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Option<&'r str>> {
+    r.get_ref(i)?.as_str_or_null().map_err(|e| not_text(i, e))
+}
+
+fn not_text(i: usize, e: rusqlite::types::FromSqlError) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
 }
 
 /// What `huifang doctor` learns from a database, opened without creating or migrating it.

@@ -26,26 +26,28 @@ pub struct DueQuery {
     pub limit: Option<usize>,
 }
 
-/// A pending task with what an operator needs to see of its event.
+/// A pending task with what an operator needs to see of its event. Its text is owned
+/// (`String`, the default) or borrowed from the SQLite row it was read from (`&str`, see
+/// [`due_each`]: a list read once, as `due --json` does, then allocates nothing per item).
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct DueItem {
+pub struct DueItem<S = String> {
     pub task_id: TaskId,
-    pub event_ref: String,
-    pub category: String,
+    pub event_ref: S,
+    pub category: S,
     pub major: bool,
-    pub site: String,
-    pub customer: String,
+    pub site: S,
+    pub customer: S,
     /// The full number: mask it before showing it.
-    pub phone: String,
-    pub unit: String,
-    pub matter: String,
+    pub phone: S,
+    pub unit: S,
+    pub matter: S,
     pub kind: Anchor,
     pub opens: NaiveDate,
     pub due: NaiveDate,
     pub state: DueState,
     pub attempts: u32,
-    pub role: String,
-    pub claimed_by: Option<String>,
+    pub role: S,
+    pub claimed_by: Option<S>,
     pub claimed_until: Option<NaiveDateTime>,
     /// Earlier events on the same matter at the same customer or unit.
     pub repeat_count: u32,
@@ -55,6 +57,70 @@ pub struct DueItem {
     pub phone_attempts: u32,
     /// The channel it is planned for (a quota's visit), over the category's usual one.
     pub planned_channel: Option<Channel>,
+}
+
+impl DueItem<&str> {
+    pub fn to_owned_item(&self) -> DueItem {
+        DueItem {
+            task_id: self.task_id,
+            event_ref: self.event_ref.to_owned(),
+            category: self.category.to_owned(),
+            major: self.major,
+            site: self.site.to_owned(),
+            customer: self.customer.to_owned(),
+            phone: self.phone.to_owned(),
+            unit: self.unit.to_owned(),
+            matter: self.matter.to_owned(),
+            kind: self.kind,
+            opens: self.opens,
+            due: self.due,
+            state: self.state,
+            attempts: self.attempts,
+            role: self.role.to_owned(),
+            claimed_by: self.claimed_by.map(str::to_owned),
+            claimed_until: self.claimed_until,
+            repeat_count: self.repeat_count,
+            next_attempt_at: self.next_attempt_at,
+            phone_attempts: self.phone_attempts,
+            planned_channel: self.planned_channel,
+        }
+    }
+}
+
+impl<S> DueItem<S> {
+    /// Where the item goes in the due list on `day` at `now`: those waiting for their next
+    /// attempt last; then by due date (overdue, due that day, open), then by task id. The id
+    /// ends the key, so an unstable sort gives the one order, faster.
+    pub fn urgency_key(&self, now: NaiveDateTime) -> (bool, NaiveDate, TaskId) {
+        (
+            self.next_attempt_at.is_some_and(|t| t > now),
+            self.due,
+            self.task_id,
+        )
+    }
+}
+
+/// What a new task is stored with: its own fields, then its event's copies (V_DUE_CARD).
+const TASK_INSERT_COLUMNS: &str = "event_id, kind, opens, due, role, rule, rules_version, repeat_count, \
+     ev_ref, ev_category, ev_major, ev_site, ev_customer, ev_phone, ev_unit, ev_matter";
+
+/// Calls `f` with the task's own values, ?1 to ?8 of [`TASK_INSERT_COLUMNS`].
+fn with_task_values<R>(t: &TaskInsert<'_>, f: impl FnOnce(&[&dyn rusqlite::ToSql]) -> R) -> R {
+    // `%F` without the format-string machinery (a bulk import binds millions).
+    let (opens, due) = (
+        crate::clock::iso_date(t.opens),
+        crate::clock::iso_date(t.due),
+    );
+    f(&[
+        &t.event_id,
+        &t.kind.code(),
+        &opens,
+        &due,
+        &t.role,
+        &t.rule,
+        &t.rules_version,
+        &t.repeat_count,
+    ])
 }
 
 const TASK_COLUMNS: &str =
@@ -90,9 +156,31 @@ pub(super) fn of_event(c: &Connection, event: EventId) -> Result<Vec<CallbackTas
         .collect::<rusqlite::Result<_>>()?)
 }
 
-/// Pending tasks whose window is open on the day or already past due: overdue first, then due
-/// that day, then by due date.
+/// The call-backs still to do on a day (default `now`'s): pending tasks whose window is open
+/// or already past due, most urgent first ([`DueItem::urgency_key`]).
 pub(super) fn due(c: &Connection, q: &DueQuery, now: NaiveDateTime) -> Result<Vec<DueItem>> {
+    let mut items = Vec::new();
+    due_each(c, q, now, |d| {
+        items.push(d.to_owned_item());
+        Ok(())
+    })?;
+    // Ordered here rather than by SQLite: its sorter would carry every row's text through a
+    // temporary b-tree (spilling to disk past its cache), several times slower at 10,000 rows.
+    items.sort_unstable_by_key(|d| d.urgency_key(now));
+    if let Some(l) = q.limit {
+        items.truncate(l);
+    }
+    Ok(items)
+}
+
+/// The items of [`due`] (without its order or limit) as they are read, their text borrowed
+/// from SQLite's row.
+pub(super) fn due_each(
+    c: &Connection,
+    q: &DueQuery,
+    now: NaiveDateTime,
+    mut each: impl FnMut(DueItem<&str>) -> Result<()>,
+) -> Result<()> {
     let day = q.day.unwrap_or(now.date());
     let mut stmt = c.prepare_cached(
         // The event's fields are the task's copies (V_DUE_CARD): the pending tasks' index alone.
@@ -107,57 +195,35 @@ pub(super) fn due(c: &Connection, q: &DueQuery, now: NaiveDateTime) -> Result<Ve
          WHERE t.state = 'pending' AND t.opens <= ?1 \
            AND (?2 IS NULL OR t.ev_site = ?2) AND (?3 IS NULL OR t.ev_category = ?3)",
     )?;
-    let rows = stmt.query_map(params![day, q.site, q.category], |r| {
+    let mut rows = stmt.query(params![day, q.site, q.category])?;
+    while let Some(r) = rows.next()? {
         let opens = super::date(r, 10)?;
         let due = super::date(r, 11)?;
-        Ok(DueItem {
+        each(DueItem {
             task_id: r.get(0)?,
-            event_ref: r.get(1)?,
-            category: r.get(2)?,
+            event_ref: super::text(r, 1)?,
+            category: super::text(r, 2)?,
             major: r.get(3)?,
-            site: r.get(4)?,
-            customer: r.get(5)?,
-            phone: r.get(6)?,
-            unit: r.get(7)?,
-            matter: r.get(8)?,
+            site: super::text(r, 4)?,
+            customer: super::text(r, 5)?,
+            phone: super::text(r, 6)?,
+            unit: super::text(r, 7)?,
+            matter: super::text(r, 8)?,
             kind: code(r, 9, Anchor::parse)?,
             opens,
             due,
             state: DueState::on(day, opens, due),
             attempts: r.get(12)?,
-            role: r.get(13)?,
-            claimed_by: r.get(14)?,
+            role: super::text(r, 13)?,
+            claimed_by: super::opt_text(r, 14)?,
             claimed_until: super::opt_datetime(r, 15)?,
             repeat_count: r.get(16)?,
             next_attempt_at: super::opt_datetime(r, 17)?,
             phone_attempts: r.get(18)?,
-            planned_channel: r
-                .get::<_, Option<String>>(19)?
-                .and_then(|c| Channel::parse(&c)),
-        })
-    })?;
-    let mut items = rows.collect::<rusqlite::Result<Vec<_>>>()?;
-    // Ordered here rather than by SQLite: its sorter would carry every row's text through a
-    // temporary b-tree (spilling to disk past its cache), several times slower at 10,000 rows.
-    // Those waiting for their next attempt last; then overdue, due that day, open; by due, id.
-    // The task id ends every key: an unstable sort gives the one order, faster.
-    items.sort_unstable_by_key(|d| {
-        let urgency = match d.due.cmp(&day) {
-            std::cmp::Ordering::Less => 0,
-            std::cmp::Ordering::Equal => 1,
-            std::cmp::Ordering::Greater => 2,
-        };
-        (
-            d.next_attempt_at.is_some_and(|t| t > now),
-            urgency,
-            d.due,
-            d.task_id,
-        )
-    });
-    if let Some(l) = q.limit {
-        items.truncate(l);
+            planned_channel: super::opt_text(r, 19)?.and_then(Channel::parse),
+        })?;
     }
-    Ok(items)
+    Ok(())
 }
 
 /// A pending task whose window has opened, with what a desk needs to plan working it.
@@ -210,28 +276,42 @@ pub(super) fn claim_of(c: &Connection, id: TaskId) -> Result<Option<(String, Nai
 impl Tx<'_> {
     pub fn insert_task(&self, t: &TaskInsert<'_>) -> Result<TaskId> {
         // With the event's fields the due list shows (schema V_DUE_CARD), copied from the event.
-        let inserted = self
-            .tx
-            .prepare_cached(
-                "INSERT INTO tasks (event_id, kind, opens, due, role, rule, rules_version, repeat_count, \
-                   ev_ref, ev_category, ev_major, ev_site, ev_customer, ev_phone, ev_unit, ev_matter) \
-                 SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, \
-                   ref, category, major, site, customer, phone, unit, matter FROM events WHERE id = ?1",
-            )?
-            .execute(params![
-                t.event_id,
-                t.kind.code(),
-                // `%F` without the format-string machinery (a bulk import binds millions).
-                crate::clock::iso_date(t.opens),
-                crate::clock::iso_date(t.due),
-                t.role,
-                t.rule,
-                t.rules_version,
-                t.repeat_count
-            ])?;
+        let mut stmt = self.tx.prepare_cached(&format!(
+            "INSERT INTO tasks ({TASK_INSERT_COLUMNS}) \
+             SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, \
+               ref, category, major, site, customer, phone, unit, matter FROM events WHERE id = ?1"
+        ))?;
+        let inserted = with_task_values(t, |values| stmt.execute(values))?;
         if inserted != 1 {
             return Err(eyre!("no event {} to call back", t.event_id));
         }
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    /// [`Tx::insert_task`] for the event just stored (the intake): its fields as they are in
+    /// hand, without reading the event back.
+    pub fn insert_task_of(
+        &self,
+        t: &TaskInsert<'_>,
+        ev: &crate::domain::NewEvent,
+    ) -> Result<TaskId> {
+        let mut stmt = self.tx.prepare_cached(&format!(
+            "INSERT INTO tasks ({TASK_INSERT_COLUMNS}) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
+        ))?;
+        with_task_values(t, |own| {
+            let event: [&dyn rusqlite::ToSql; 8] = [
+                &ev.reference,
+                &ev.category,
+                &ev.major,
+                &ev.site,
+                &ev.customer,
+                &ev.phone,
+                &ev.unit,
+                &ev.matter,
+            ];
+            stmt.execute([own, &event].concat().as_slice())
+        })?;
         Ok(self.tx.last_insert_rowid())
     }
 

@@ -1,5 +1,3 @@
-use std::collections::HashMap;
-
 use chrono::NaiveDateTime;
 use serde::Serialize;
 
@@ -21,8 +19,8 @@ pub struct Contact {
 }
 
 /// The planned channel, else phone, or the category's fallback after enough failed calls.
-fn channel_of(config: &Config, item: &DueItem) -> Channel {
-    let rule = config.category(&item.category).map(|(_, r)| r);
+fn channel_of<S: AsRef<str>>(config: &Config, item: &DueItem<S>) -> Channel {
+    let rule = config.category(item.category.as_ref()).map(|(_, r)| r);
     match rule.and_then(|r| r.fallback_channel.zip(r.fallback_after)) {
         _ if item.planned_channel.is_some() => item.planned_channel.unwrap_or(Channel::Phone),
         Some((fallback, after)) if item.phone_attempts >= after => fallback,
@@ -31,9 +29,9 @@ fn channel_of(config: &Config, item: &DueItem) -> Channel {
 }
 
 /// Works out the channel and the next callable time of a due item.
-pub fn contact(config: &Config, item: &DueItem, now: NaiveDateTime) -> Contact {
+pub fn contact<S: AsRef<str>>(config: &Config, item: &DueItem<S>, now: NaiveDateTime) -> Contact {
     let channel = channel_of(config, item);
-    let hours = config.contact_hours(&item.category, channel);
+    let hours = config.contact_hours(item.category.as_ref(), channel);
     let from = item.next_attempt_at.filter(|t| *t > now).unwrap_or(now);
     let next = hours.next_from(config.calendar(), from);
     Contact {
@@ -44,11 +42,12 @@ pub fn contact(config: &Config, item: &DueItem, now: NaiveDateTime) -> Contact {
 }
 
 /// [`contact`] for a whole due list: most items have no retry spacing pending, so their next
-/// callable time depends only on the category and the channel, worked out once per pair.
+/// callable time depends only on the category and the channel, worked out once per pair (a
+/// handful: looked up in a short list).
 pub struct Contacts<'a> {
     config: &'a Config,
     now: NaiveDateTime,
-    from_now: HashMap<(&'a str, Channel), Option<NaiveDateTime>>,
+    from_now: Vec<(String, Channel, Option<NaiveDateTime>)>,
 }
 
 impl<'a> Contacts<'a> {
@@ -56,28 +55,35 @@ impl<'a> Contacts<'a> {
         Self {
             config,
             now,
-            from_now: HashMap::new(),
+            from_now: Vec::new(),
         }
     }
 
     /// The same as `contact(config, item, now)`.
-    pub fn of(&mut self, item: &'a DueItem) -> Contact {
+    pub fn of<S: AsRef<str>>(&mut self, item: &DueItem<S>) -> Contact {
         if item.next_attempt_at.is_some_and(|t| t > self.now) {
             return contact(self.config, item, self.now);
         }
         let channel = channel_of(self.config, item);
-        let (config, now) = (self.config, self.now);
-        let next = *self
+        let category = item.category.as_ref();
+        let known = self
             .from_now
-            .entry((item.category.as_str(), channel))
-            .or_insert_with(|| {
-                config
-                    .contact_hours(&item.category, channel)
-                    .next_from(config.calendar(), now)
-            });
+            .iter()
+            .find(|(c, ch, _)| *ch == channel && c == category);
+        let next = match known {
+            Some(&(_, _, next)) => next,
+            None => {
+                let next = self
+                    .config
+                    .contact_hours(category, channel)
+                    .next_from(self.config.calendar(), self.now);
+                self.from_now.push((category.to_owned(), channel, next));
+                next
+            }
+        };
         Contact {
             channel,
-            callable_now: next == Some(now),
+            callable_now: next == Some(self.now),
             next_callable_at: next,
         }
     }

@@ -1,7 +1,8 @@
-use std::collections::HashMap;
+use std::borrow::Cow;
 
 use chrono::NaiveDateTime;
-use color_eyre::eyre::Result;
+use color_eyre::eyre::{Result, eyre};
+use foldhash::{HashMap, HashMapExt};
 use serde::Serialize;
 
 use crate::config::Config;
@@ -85,7 +86,8 @@ pub fn check_event_with<'c>(
     out
 }
 
-/// Makes the call-back tasks of a selected event, one per window of its category.
+/// Makes the call-back tasks of a selected event (`event` as it is stored), one per window of
+/// its category.
 pub(crate) fn create_tasks(
     tx: &Tx<'_>,
     config: &Config,
@@ -120,16 +122,19 @@ pub(crate) fn create_tasks_with(
         .map_err(crate::error::BadInput::new)?;
     let role = rules::role_for(rule, event.major);
     for w in windows {
-        tx.insert_task(&TaskInsert {
-            event_id,
-            kind: w.kind,
-            opens: w.opens,
-            due: w.due,
-            role,
-            rule: &w.rule,
-            rules_version: &config.version,
-            repeat_count,
-        })?;
+        tx.insert_task_of(
+            &TaskInsert {
+                event_id,
+                kind: w.kind,
+                opens: w.opens,
+                due: w.due,
+                role,
+                rule: &w.rule,
+                rules_version: &config.version,
+                repeat_count,
+            },
+            event,
+        )?;
     }
     Ok(windows.len())
 }
@@ -191,7 +196,8 @@ pub struct Intake<'c> {
     config: &'c Config,
     windows: WindowMemo<'c>,
     now: NaiveDateTime,
-    cohorts: HashMap<Cohort, CohortCount>,
+    /// Counts by site, category and month (`YYYY-MM`), joined by U+001F.
+    cohorts: HashMap<String, CohortCount>,
     /// `None` until the first event; then whether the run began on an empty store.
     fresh: Option<Option<Taken>>,
 }
@@ -203,33 +209,50 @@ struct Taken {
     by_phone: HashMap<String, Vec<(NaiveDateTime, u32)>>,
     by_unit: HashMap<String, Vec<(NaiveDateTime, u32)>>,
     count: u32,
+    /// The key being looked up, written into one buffer (a million events: no allocation each).
+    key: String,
 }
 
 impl Taken {
-    fn key(e: &NewEvent, who: &str) -> String {
-        [e.site.as_str(), &e.category, &e.matter, who].join("\u{1f}")
+    fn key<'k>(key: &'k mut String, e: &NewEvent, who: &str) -> &'k str {
+        key.clear();
+        for (i, part) in [e.site.as_str(), &e.category, &e.matter, who]
+            .iter()
+            .enumerate()
+        {
+            if i > 0 {
+                key.push('\u{1f}');
+            }
+            key.push_str(part);
+        }
+        key
     }
 
     /// What [`crate::store::Reads::repeat_count`] counts, among the events taken: earlier events
     /// on the same matter and category at the same site, of the same phone or the same unit
     /// (once when both), completed from `since` up to the event.
-    fn repeat_count(&self, e: &NewEvent, since: NaiveDateTime) -> u32 {
+    fn repeat_count(&mut self, e: &NewEvent, since: NaiveDateTime) -> u32 {
         if e.matter.is_empty() || (e.phone.is_empty() && e.unit.is_empty()) {
             return 0;
         }
-        let hits = |map: &HashMap<String, Vec<(NaiveDateTime, u32)>>, who: &str| -> Vec<u32> {
+        let mut hits = |by_who: bool, who: &str| -> Vec<u32> {
             if who.is_empty() {
                 return Vec::new();
             }
-            map.get(&Self::key(e, who))
+            let map = if by_who {
+                &self.by_phone
+            } else {
+                &self.by_unit
+            };
+            map.get(Self::key(&mut self.key, e, who))
                 .into_iter()
                 .flatten()
                 .filter(|(t, _)| *t >= since && *t <= e.completed_at)
                 .map(|&(_, n)| n)
                 .collect()
         };
-        let by_phone = hits(&self.by_phone, &e.phone);
-        let by_unit = hits(&self.by_unit, &e.unit);
+        let by_phone = hits(true, &e.phone);
+        let by_unit = hits(false, &e.unit);
         // Both lists are in intake order (`n` rising): one merge finds the events in both
         // (a search of one list per item of the other was cubic in a file of one customer's
         // thousands of events on one matter).
@@ -251,17 +274,17 @@ impl Taken {
     fn add(&mut self, e: &NewEvent) {
         let n = self.count;
         self.count += 1;
-        if !e.phone.is_empty() {
-            self.by_phone
-                .entry(Self::key(e, &e.phone))
-                .or_default()
-                .push((e.completed_at, n));
-        }
-        if !e.unit.is_empty() {
-            self.by_unit
-                .entry(Self::key(e, &e.unit))
-                .or_default()
-                .push((e.completed_at, n));
+        for (map, who) in [(&mut self.by_phone, &e.phone), (&mut self.by_unit, &e.unit)] {
+            if who.is_empty() {
+                continue;
+            }
+            let key = Self::key(&mut self.key, e, who);
+            match map.get_mut(key) {
+                Some(times) => times.push((e.completed_at, n)),
+                None => {
+                    map.insert(key.to_owned(), vec![(e.completed_at, n)]);
+                }
+            }
         }
     }
 }
@@ -282,30 +305,32 @@ impl<'c> Intake<'c> {
         if self.fresh.is_none() {
             self.fresh = Some((!tx.has_events()?).then(Taken::default));
         }
-        if let Some(stored) = tx.event_fingerprint(&e.reference)? {
-            if stored == e.fingerprint() {
-                return Ok(IntakeResult::Skipped);
-            }
-            let old = tx
-                .event_by_ref(&e.reference)?
-                .expect("fingerprint implies the event");
-            return Ok(IntakeResult::Conflict(old.event.differing_fields(e)));
+        // On a store that held no event when the run began, a ref can only be stored by this
+        // run: the insert below finds it, instead of a look-up for every row.
+        let fresh_run = matches!(self.fresh, Some(Some(_)));
+        if !fresh_run && let Some(known) = Self::stored(tx, e)? {
+            return Ok(known);
         }
         let (key, rule) = self.config.category(&e.category).ok_or_else(|| {
             crate::error::BadInput::new(format!("unknown category `{}`", e.category))
         })?;
-        let mut event = e.clone();
-        event.category = key.to_string();
-        let fresh = self.fresh.as_ref().and_then(Option::as_ref);
-        let cohort = Cohort {
-            site: event.site.clone(),
-            category: event.category.clone(),
-            month: crate::clock::iso_month(event.completed_at),
+        let event = if e.category == key {
+            Cow::Borrowed(e)
+        } else {
+            let mut keyed = e.clone();
+            keyed.category = key.to_string();
+            Cow::Owned(keyed)
         };
-        let count = match (self.cohorts.get(&cohort), fresh) {
+        let month = crate::clock::iso_month(event.completed_at);
+        let cohort_key = [event.site.as_str(), &event.category, &month].join("\u{1f}");
+        let count = match (self.cohorts.get(&cohort_key), fresh_run) {
             (Some(c), _) => *c,
-            (None, Some(_)) => CohortCount::default(),
-            (None, None) => tx.cohort_count(&cohort)?,
+            (None, true) => CohortCount::default(),
+            (None, false) => tx.cohort_count(&Cohort {
+                site: event.site.clone(),
+                category: event.category.clone(),
+                month,
+            })?,
         };
         let since = self
             .config
@@ -314,7 +339,7 @@ impl<'c> Intake<'c> {
             .negated()
             .apply(event.completed_at.date(), self.config.calendar())
             .map_or(event.completed_at, crate::clock::start_of);
-        let repeat_count = match fresh {
+        let repeat_count = match self.fresh.as_mut().and_then(Option::as_mut) {
             Some(taken) => taken.repeat_count(&event, since),
             None => tx.repeat_count(&event, since)?,
         };
@@ -326,18 +351,23 @@ impl<'c> Intake<'c> {
             count,
             forced.as_deref(),
         );
-        let event_id = tx.insert_event(&EventInsert {
+        let inserted = tx.insert_event_if_new(&EventInsert {
             event: &event,
             repeat_count,
             selected: selection.selected,
             selection_reason: &selection.reason,
             imported_at: self.now,
         })?;
+        let Some(event_id) = inserted else {
+            // The same ref twice in a first import: the second is a re-import or a conflict.
+            return Self::stored(tx, e)?
+                .ok_or_else(|| eyre!("ref `{}`: neither stored nor new", e.reference));
+        };
         if let Some(Some(taken)) = self.fresh.as_mut() {
             taken.add(&event);
         }
         self.cohorts.insert(
-            cohort,
+            cohort_key,
             CohortCount {
                 events: count.events + 1,
                 selected: count.selected + u64::from(selection.selected),
@@ -353,6 +383,21 @@ impl<'c> Intake<'c> {
             selected: selection.selected,
             tasks,
         })
+    }
+
+    /// What taking `e` comes to when its ref is stored already: a re-import of the same row, or
+    /// a conflict with the stored one (kept as it is); `None` when the ref is new.
+    fn stored(tx: &Tx<'_>, e: &NewEvent) -> Result<Option<IntakeResult>> {
+        let Some(stored) = tx.event_fingerprint(&e.reference)? else {
+            return Ok(None);
+        };
+        if stored == e.fingerprint() {
+            return Ok(Some(IntakeResult::Skipped));
+        }
+        let old = tx
+            .event_by_ref(&e.reference)?
+            .expect("fingerprint implies the event");
+        Ok(Some(IntakeResult::Conflict(old.event.differing_fields(e))))
     }
 
     /// Why the event must be called back whatever the sampling says, if it must: a repeat at or
