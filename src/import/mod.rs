@@ -24,6 +24,7 @@ pub use profile::{
     Mapped, Profile, ProfileSpec, SHIPPED, parse_with, save_profile, saved_profiles_dir,
 };
 pub use source::{Cell, Kind, Table, read_table, sheet_names};
+use source::{SourceRow, csv_open};
 
 /// A file read and checked: its good rows, and every problem as `FILE:LINE: field: problem`.
 #[derive(Debug, Default)]
@@ -142,13 +143,43 @@ fn parse_source_each(
     let builtin = Profile::builtin();
     let profile = opts.profile.unwrap_or(&builtin);
     let sheet = opts.sheet.or(profile.sheet.as_deref());
-    let mut table = match read_table(name, path, bytes, sheet, profile.header_row) {
-        Ok(t) => t,
-        Err(p) => {
-            out.problems.push(p);
-            return out;
-        }
-    };
+    // A CSV's rows are read as they are checked; the other kinds are read whole first.
+    let text;
+    let (table, total, rows): (Table, usize, Box<dyn Iterator<Item = SourceRow> + '_>) =
+        if Kind::of(path) == Kind::Csv && sheet.is_none() {
+            text = match decode_text(bytes) {
+                Ok(t) => t,
+                Err(e) => {
+                    out.problems.push(format!("{name}: {e}"));
+                    return out;
+                }
+            };
+            match csv_open(name, &text, profile.header_row) {
+                // At most one row per line after the header's (one for a last line without
+                // a line break): a progress display's total.
+                Ok((table, rows)) => {
+                    let lines = text.bytes().filter(|&b| b == b'\n').count() + 1;
+                    let total = lines.saturating_sub(table.header_line);
+                    (table, total, Box::new(rows))
+                }
+                Err(p) => {
+                    out.problems.push(p);
+                    return out;
+                }
+            }
+        } else {
+            match read_table(name, path, bytes, sheet, profile.header_row) {
+                Ok(mut table) => {
+                    // Each row's cells are let go once it is checked.
+                    let rows = std::mem::take(&mut table.rows);
+                    (table, rows.len(), Box::new(rows.into_iter().map(Ok)))
+                }
+                Err(p) => {
+                    out.problems.push(p);
+                    return out;
+                }
+            }
+        };
     out.problems.extend(table.problems.iter().cloned());
     out.bad_rows += table.problems.len();
     let bound = match profile.bind(name, &table) {
@@ -160,12 +191,18 @@ fn parse_source_each(
         }
     };
     out.notes.extend(bound.notes().iter().cloned());
-    sink(Parsed::Table(table.rows.len()));
+    sink(Parsed::Table(total));
     let mut first_seen: HashMap<String, (usize, String)> = HashMap::new();
     let mut windows = crate::rules::WindowMemo::new(config);
-    // Each row's cells are let go once it is checked (a million rows' cells are a gigabyte).
-    let rows = std::mem::take(&mut table.rows);
-    for (line, cells) in rows {
+    for row in rows {
+        let (line, cells) = match row {
+            Ok(row) => row,
+            Err(p) => {
+                // A record that cannot be read at all ends the file.
+                out.problems.push(p);
+                break;
+            }
+        };
         if cells.iter().all(Cell::is_empty) {
             continue;
         }

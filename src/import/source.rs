@@ -138,38 +138,112 @@ pub fn read_table(
 }
 
 fn csv_table(name: &str, text: &str, header_row: usize) -> Result<Table, String> {
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .has_headers(false)
-        .from_reader(text.as_bytes());
+    let (mut table, rows) = csv_open(name, text, header_row)?;
+    for row in rows {
+        table.rows.push(row?);
+    }
+    Ok(table)
+}
+
+/// Opens a CSV text: its header row read into a table without rows, and its data rows to come
+/// record by record (a million-row file is never held whole as cells).
+pub fn csv_open<'t>(
+    name: &'t str,
+    text: &'t str,
+    header_row: usize,
+) -> Result<(Table, CsvRows<'t>), String> {
+    let mut rows = CsvRows {
+        name,
+        reader: csv::ReaderBuilder::new()
+            .flexible(true)
+            .has_headers(false)
+            .from_reader(text.as_bytes()),
+        record: csv::StringRecord::new(),
+        lines: Lines::new(text),
+        failed: false,
+    };
     let mut table = Table {
         tabular: true,
         ..Default::default()
     };
-    let mut record = csv::StringRecord::new();
-    let mut lines = Lines::new(text);
     let mut seen = 0usize;
-    loop {
-        match reader.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {
-                let line = record.position().map_or(0, |p| lines.start_line(p));
-                if record.iter().all(|v| v.trim().is_empty()) {
-                    continue;
-                }
+    while seen < header_row {
+        match rows.next_record() {
+            Ok(Some(line)) => {
                 seen += 1;
-                if seen < header_row {
-                    continue;
-                }
                 if seen == header_row {
-                    table.headers = record
+                    table.headers = rows
+                        .record
                         .iter()
                         .map(|h| h.trim_start_matches('\u{FEFF}').trim().to_string())
                         .collect();
                     table.header_line = line;
-                    continue;
                 }
-                let cells = record
+            }
+            Ok(None) => {
+                return Err(format!(
+                    "{name}:{header_row}: header: no header row: the file has fewer than {header_row} non-empty line(s)"
+                ));
+            }
+            Err((line, e)) => {
+                return Err(format!(
+                    "{name}:{line}: header: cannot read the header row: {e}"
+                ));
+            }
+        }
+    }
+    Ok((table, rows))
+}
+
+/// A data row, by line, or why the source cannot be read on from there.
+pub type SourceRow = Result<(usize, Vec<Cell>), String>;
+
+/// The data rows of a CSV text after its header, by line; a record that cannot be read ends
+/// them with its problem as `FILE:LINE: row: …`.
+pub struct CsvRows<'t> {
+    name: &'t str,
+    reader: csv::Reader<&'t [u8]>,
+    record: csv::StringRecord,
+    lines: Lines<'t>,
+    failed: bool,
+}
+
+impl CsvRows<'_> {
+    /// Reads the next record that is not blank into `self.record`, with the line it starts on.
+    fn next_record(&mut self) -> Result<Option<usize>, (usize, csv::Error)> {
+        loop {
+            match self.reader.read_record(&mut self.record) {
+                Ok(false) => return Ok(None),
+                Ok(true) => {
+                    if self.record.iter().all(|v| v.trim().is_empty()) {
+                        continue;
+                    }
+                    let lines = &mut self.lines;
+                    return Ok(Some(
+                        self.record.position().map_or(0, |p| lines.start_line(p)),
+                    ));
+                }
+                Err(e) => {
+                    let line = e.position().map_or(0, |p| self.lines.start_line(p));
+                    return Err((line, e));
+                }
+            }
+        }
+    }
+}
+
+impl Iterator for CsvRows<'_> {
+    type Item = SourceRow;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.failed {
+            return None;
+        }
+        match self.next_record() {
+            Ok(None) => None,
+            Ok(Some(line)) => {
+                let cells = self
+                    .record
                     .iter()
                     .map(|v| {
                         if v.is_empty() {
@@ -179,25 +253,17 @@ fn csv_table(name: &str, text: &str, header_row: usize) -> Result<Table, String>
                         }
                     })
                     .collect();
-                table.rows.push((line, cells));
+                Some(Ok((line, cells)))
             }
-            Err(e) => {
-                let line = e.position().map_or(0, |p| lines.start_line(p));
-                if seen < header_row {
-                    return Err(format!(
-                        "{name}:{line}: header: cannot read the header row: {e}"
-                    ));
-                }
-                return Err(format!("{name}:{line}: row: cannot be read as CSV: {e}"));
+            Err((line, e)) => {
+                self.failed = true;
+                Some(Err(format!(
+                    "{}:{line}: row: cannot be read as CSV: {e}",
+                    self.name
+                )))
             }
         }
     }
-    if table.headers.is_empty() {
-        return Err(format!(
-            "{name}:{header_row}: header: no header row: the file has fewer than {header_row} non-empty line(s)"
-        ));
-    }
-    Ok(table)
 }
 
 /// The line a CSV record starts on. The csv crate's own line number is where the previous record
