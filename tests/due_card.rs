@@ -38,11 +38,21 @@ fn tasks_carry_their_events_fields() {
     let env = Env::new();
     env.run(&["demo", "--events", "600", "--sites", "2", "--months", "3"])
         .ok();
-    // The re-call-back after a handling is a task made by the escalation workflow.
-    let escalations = env.run(&["escalations", "--json"]).ok().json();
-    let id = escalations[0]["id"]
-        .as_i64()
-        .expect("the demo has escalations");
+    // The re-call-back after a handling is a task made by the escalation workflow: of one
+    // opened by hand, on an event whose escalation the demo's desk closed.
+    let all = env.run(&["escalations", "--all", "--json"]).ok().json();
+    let closed = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["state"] == "closed")
+        .expect("the demo's desk closes escalations");
+    let event = closed["event_ref"].as_str().unwrap();
+    let opened = env
+        .run(&["escalation", "open", event, "--json"])
+        .ok()
+        .json();
+    let id = opened["escalation_id"].as_i64().unwrap();
     env.run(&[
         "escalation",
         "handle",

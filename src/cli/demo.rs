@@ -94,6 +94,8 @@ pub fn run(ctx: &Ctx, a: &DemoArgs) -> Result<()> {
                 ("attempts", &s.attempts),
                 ("unreachable", &s.unreachable),
                 ("escalations", &s.escalations),
+                ("escalations_closed", &s.escalations_closed),
+                ("escalations_overdue", &s.escalations_overdue),
                 ("pending", &s.pending),
                 ("overdue", &s.overdue),
                 ("due_today", &s.due_today),

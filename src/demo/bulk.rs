@@ -1,7 +1,9 @@
-//! The desk's work applied in bulk: what `workflow::attempt` and `workflow::record` would write,
-//! under the same rules (attempt limit and retry spacing of the category, unreachable, the
-//! top-up of a cohort short of its rate, an escalation opened or joined), with what those read
-//! back row by row kept in memory instead. Only valid on a store filled by this demo run.
+//! The desk's work applied in bulk: what `workflow::attempt`, `workflow::record`,
+//! `escalation::assign` and `escalation::handle` would write, under the same rules (attempt limit
+//! and retry spacing of the category, unreachable, the top-up of a cohort short of its rate, an
+//! escalation opened or joined, handled, its re-call-back closing it or opening the next round,
+//! or reaching nobody), with what those read back row by row kept in memory instead. Only valid
+//! on a store filled by this demo run.
 
 use std::collections::HashMap;
 
@@ -10,9 +12,10 @@ use color_eyre::eyre::{Result, eyre};
 
 use super::desk::{Failed, Hands};
 use crate::config::{CategoryRule, Config};
-use crate::domain::{EventId, NewEvent, NewRecord, StepKind, TaskId, TaskState};
+use crate::domain::{EscalationState, EventId, NewEvent, NewRecord, StepKind, TaskId, TaskState};
 use crate::store::{AttemptInsert, EscalationInsert, OpenTask, Reads, StepInsert, Tx};
-use crate::workflow::{self, IntakeResult, escalation};
+use crate::workflow::escalation::{self, EscalationChange, Handled, Recall};
+use crate::workflow::{self, IntakeResult};
 
 /// What the desk needs to know of an event.
 struct Memo {
@@ -38,6 +41,42 @@ struct Cohort {
     members: Vec<usize>,
 }
 
+/// An event's escalation not closed yet (one at a time), as the store holds it.
+struct Running {
+    id: i64,
+    round: u32,
+    /// The re-call-back it waits for, once the round is handled (state `handled`).
+    recall: Option<TaskId>,
+    department: String,
+    handler: Option<String>,
+}
+
+/// What made an escalation step: a record or a task of the desk's work, by whom, when.
+struct Cause<'a> {
+    text: &'a str,
+    record_id: Option<i64>,
+    task_id: TaskId,
+    actor: &'a str,
+    at: NaiveDateTime,
+}
+
+impl Cause<'_> {
+    fn step(&self, escalation_id: i64, round: u32, kind: StepKind) -> StepInsert<'_> {
+        StepInsert {
+            escalation_id,
+            round,
+            kind,
+            at: self.at,
+            actor: self.actor,
+            person: None,
+            department: None,
+            text: self.text,
+            record_id: self.record_id,
+            task_id: Some(self.task_id),
+        }
+    }
+}
+
 /// The task being worked.
 #[derive(Default)]
 struct Work {
@@ -53,8 +92,7 @@ pub(super) struct Bulk<'a, 't> {
     events: Vec<Memo>,
     cohorts: Vec<Cohort>,
     cohort_of: HashMap<(String, String, i32, u32), usize>,
-    /// The escalation still running of an event, with its round.
-    running: HashMap<EventId, (i64, u32)>,
+    running: HashMap<EventId, Running>,
     work: Work,
     windows: crate::rules::WindowMemo<'a>,
 }
@@ -194,6 +232,87 @@ impl<'a, 't> Bulk<'a, 't> {
         self.cohorts[ci].selected += 1;
         Ok(())
     }
+
+    /// Whether the task is the re-call-back its event's escalation waits for
+    /// (`Reads::escalation_of_recall`).
+    fn is_recall(&self, task: &OpenTask) -> bool {
+        self.running
+            .get(&task.event_id)
+            .is_some_and(|x| x.recall == Some(task.task_id))
+    }
+
+    fn running(&mut self, event: EventId) -> Result<&mut Running> {
+        self.running
+            .get_mut(&event)
+            .ok_or_else(|| eyre!("event {event} has no escalation running"))
+    }
+
+    /// `escalation::open_to`: a new escalation of the task's event, in its first round.
+    fn open(&mut self, task: &OpenTask, c: &Cause<'_>) -> Result<EscalationChange> {
+        let m = self.memo(task.event_id)?;
+        let id = self.tx.insert_escalation(&EscalationInsert {
+            event_id: task.event_id,
+            record_id: c.record_id,
+            round: 1,
+            owner_role: escalation::owner_role(self.config, self.events[m].major),
+            reason: c.text,
+            opened_at: c.at,
+            deadline: escalation::deadline(self.config, &task.category, c.at),
+        })?;
+        self.tx.insert_escalation_step(&StepInsert {
+            task_id: None,
+            ..c.step(id, 1, StepKind::Opened)
+        })?;
+        let running = Running {
+            id,
+            round: 1,
+            recall: None,
+            department: String::new(),
+            handler: None,
+        };
+        self.running.insert(task.event_id, running);
+        Ok(change(id, 1, EscalationState::Open))
+    }
+
+    /// `escalation::reopen`: the event's running escalation goes back to the manager, open in
+    /// its round plus `next` (0 or 1), with a new deadline and no re-call-back.
+    fn reopen(&mut self, task: &OpenTask, next: u32, c: &Cause<'_>) -> Result<EscalationChange> {
+        let deadline = escalation::deadline(self.config, &task.category, c.at);
+        let x = self.running(task.event_id)?;
+        x.round += next;
+        x.recall = None;
+        let (id, round) = (x.id, x.round);
+        self.tx.reopen_escalation(id, round, deadline)?;
+        self.tx
+            .insert_escalation_step(&c.step(id, round, StepKind::Reopened))?;
+        Ok(change(id, round, EscalationState::Open))
+    }
+
+    /// `escalation::after_record` for a re-call-back: the round is recalled, then the escalation
+    /// closes (satisfied) or goes to its next round.
+    fn recalled(
+        &mut self,
+        task: &OpenTask,
+        escalates: bool,
+        c: &Cause<'_>,
+    ) -> Result<EscalationChange> {
+        let x = self.running(task.event_id)?;
+        let (id, round) = (x.id, x.round);
+        self.tx
+            .insert_escalation_step(&c.step(id, round, StepKind::Recalled))?;
+        if escalates {
+            return self.reopen(task, 1, c);
+        }
+        self.tx.close_escalation(id, c.at)?;
+        self.tx
+            .insert_escalation_step(&c.step(id, round, StepKind::Closed))?;
+        self.running.remove(&task.event_id);
+        Ok(change(id, round, EscalationState::Closed))
+    }
+}
+
+fn change(id: i64, round: u32, state: EscalationState) -> EscalationChange {
+    EscalationChange { id, round, state }
 }
 
 impl Hands for Bulk<'_, '_> {
@@ -220,7 +339,19 @@ impl Hands for Bulk<'_, '_> {
         self.work.end = Some((TaskState::Unreachable, f.at));
         let m = self.memo(task.event_id)?;
         self.ended(m, TaskState::Unreachable);
-        self.top_up(m, rule, f.at)?;
+        if self.is_recall(task) {
+            // Back to the manager, the same round; it does not count towards the month's rate.
+            let cause = Cause {
+                text: escalation::RECALL_UNREACHABLE,
+                record_id: None,
+                task_id: task.task_id,
+                actor: f.operator,
+                at: f.at,
+            };
+            self.reopen(task, 0, &cause)?;
+        } else {
+            self.top_up(m, rule, f.at)?;
+        }
         Ok(true)
     }
 
@@ -230,55 +361,101 @@ impl Hands for Bulk<'_, '_> {
         rec: &NewRecord,
         operator: &str,
         at: NaiveDateTime,
-    ) -> Result<bool> {
+    ) -> Result<Option<EscalationChange>> {
         let record_id = self
             .tx
             .insert_record(task.task_id, rec, operator, at, false)?;
         self.work.end = Some((TaskState::Done, at));
         let m = self.memo(task.event_id)?;
         self.ended(m, TaskState::Done);
-        if !self.config.escalation.escalates(rec.outcome) {
-            return Ok(false);
-        }
-        let reason = rec.outcome.code();
-        let deadline = escalation::deadline(self.config, &task.category, at);
-        let step = |escalation_id, round, kind, task_id: Option<TaskId>| StepInsert {
-            escalation_id,
-            round,
-            kind,
-            at,
+        let escalates = self.config.escalation.escalates(rec.outcome);
+        let cause = Cause {
+            text: rec.outcome.code(),
+            record_id: Some(record_id),
+            task_id: task.task_id,
             actor: operator,
-            person: None,
-            department: None,
-            text: reason,
-            record_id: Some(record_id),
-            task_id,
+            at,
         };
-        // One escalation per event: another unsatisfied call-back joins it as its next round.
-        if let Some((id, round)) = self.running.get_mut(&task.event_id) {
-            *round += 1;
-            self.tx.reopen_escalation(*id, *round, deadline)?;
-            self.tx.insert_escalation_step(&step(
-                *id,
-                *round,
-                StepKind::Reopened,
-                Some(task.task_id),
-            ))?;
-            return Ok(true);
+        if self.is_recall(task) {
+            return self.recalled(task, escalates, &cause).map(Some);
         }
-        let id = self.tx.insert_escalation(&EscalationInsert {
-            event_id: task.event_id,
-            record_id: Some(record_id),
-            round: 1,
-            owner_role: escalation::owner_role(self.config, self.events[m].major),
-            reason,
-            opened_at: at,
-            deadline,
+        if !escalates {
+            return Ok(None);
+        }
+        // One escalation per event: another unsatisfied call-back joins it as its next round.
+        let x = if self.running.contains_key(&task.event_id) {
+            self.reopen(task, 1, &cause)?
+        } else {
+            self.open(task, &cause)?
+        };
+        Ok(Some(x))
+    }
+
+    fn assign(
+        &mut self,
+        task: &OpenTask,
+        x: &EscalationChange,
+        to: &str,
+        actor: &str,
+        at: NaiveDateTime,
+    ) -> Result<()> {
+        let department = task.department.as_str();
+        self.tx.assign_escalation(x.id, department, to)?;
+        self.tx.insert_escalation_step(&StepInsert {
+            escalation_id: x.id,
+            round: x.round,
+            kind: StepKind::Assigned,
+            at,
+            actor,
+            person: Some(to),
+            department: Some(department),
+            text: "",
+            record_id: None,
+            task_id: None,
         })?;
-        self.tx
-            .insert_escalation_step(&step(id, 1, StepKind::Opened, None))?;
-        self.running.insert(task.event_id, (id, 1));
-        Ok(true)
+        let running = self.running(task.event_id)?;
+        running.department = department.to_string();
+        running.handler = Some(to.to_string());
+        Ok(())
+    }
+
+    fn handle(
+        &mut self,
+        task: &OpenTask,
+        x: &EscalationChange,
+        measures: &str,
+        actor: &str,
+        at: NaiveDateTime,
+    ) -> Result<Handled> {
+        let recall = Recall {
+            escalation_id: x.id,
+            round: x.round,
+            event_id: task.event_id,
+            repeat_count: task.repeat_count,
+        };
+        let (tx, config) = (self.tx, self.config);
+        let (task_id, opens, due) = escalation::make_recall(tx, config, &recall, at.date())?;
+        let running = self.running(task.event_id)?;
+        running.recall = Some(task_id);
+        tx.insert_escalation_step(&StepInsert {
+            escalation_id: x.id,
+            round: x.round,
+            kind: StepKind::Handled,
+            at,
+            actor,
+            person: Some(running.handler.as_deref().unwrap_or(actor)),
+            department: Some(&running.department),
+            text: measures,
+            record_id: None,
+            task_id: Some(task_id),
+        })?;
+        Ok(Handled {
+            escalation_id: x.id,
+            round: x.round,
+            task_id,
+            opens,
+            due,
+        })
     }
 
     fn end(&mut self, task: &OpenTask) -> Result<()> {

@@ -1,9 +1,10 @@
 //! Demo data: a few months of a property-management hotline's work, generated from a seed.
 //!
 //! Events go through the real intake (sampling, rates, windows) and the history is worked by a
-//! simulated desk (attempts, records, escalations) at times inside each window, under the
-//! workflow's rules (see [`generate`]). The same seed and the same "now" give the same database,
-//! row for row; `--csv` gives the same events as an import file.
+//! simulated desk (attempts, records, escalations handled and called back until the customer is
+//! satisfied) at times inside each window, under the workflow's rules (see [`generate`]). The
+//! same seed and the same "now" give the same database, row for row; `--csv` gives the same
+//! events as an import file.
 
 mod bulk;
 mod desk;
@@ -52,7 +53,12 @@ pub struct Summary {
     pub records: u64,
     pub attempts: u64,
     pub unreachable: u64,
+    /// Escalations opened (a round joined or reopened is not another one).
     pub escalations: u64,
+    /// Of those, closed by a satisfied re-call-back.
+    pub escalations_closed: u64,
+    /// Of those, open at now past their deadline, not handled (the report's serious problems).
+    pub escalations_overdue: u64,
     /// Tasks still pending: overdue, due today, open, or not yet open.
     pub pending: u64,
     pub overdue: u64,
@@ -213,10 +219,11 @@ impl<'a> Events<'a> {
 /// Events go through the real intake (the same `check_event`, sampling, repeats and windows as an
 /// import). The desk's work is decided by the same code as [`generate_worked`], with the same
 /// numbers drawn, and applied by the same rules (attempt limits, retry spacing, unreachable,
-/// top-ups, escalations opened and joined), but computed in memory and written with prepared
-/// statements instead of read back row by row: a million events take seconds instead of
-/// minutes. Audit: one `demo.import` and one `demo.desk` entry for the whole batch instead of one
-/// per attempt, record and escalation (it is generated history, not anybody's work).
+/// top-ups, escalations opened and joined, assigned, handled, called back, closed or reopened),
+/// but computed in memory and written with prepared statements instead of read back row by row:
+/// a million events take seconds instead of minutes. Audit: one `demo.import` and one
+/// `demo.desk` entry for the whole batch instead of one per attempt, record and escalation step
+/// (it is generated history, not anybody's work).
 pub fn generate(
     tx: &Tx<'_>,
     config: &Config,
@@ -263,15 +270,17 @@ pub fn generate(
             "records": summary.records,
             "unreachable": summary.unreachable,
             "escalations": summary.escalations,
-            "note": "generated history: one audit entry for the desk's work instead of one per attempt, record and escalation",
+            "escalations_closed": summary.escalations_closed,
+            "note": "generated history: one audit entry for the desk's work instead of one per attempt, record and escalation step",
         })),
     )?;
     Ok(summary)
 }
 
-/// [`generate`] the slow way: every attempt and record through the workflow (`workflow::attempt`,
-/// `workflow::record`), with its reads, checks and audit entries. The same seed gives the same
-/// rows as [`generate`] (tests/demo.rs compares them); kept to prove that.
+/// [`generate`] the slow way: every attempt, record and escalation step through the workflow
+/// (`workflow::attempt`, `workflow::record`, `escalation::assign`, `escalation::handle`), with its
+/// reads, checks and audit entries. The same seed gives the same rows as [`generate`]
+/// (tests/demo.rs compares them); kept to prove that.
 #[doc(hidden)]
 pub fn generate_worked(
     tx: &Tx<'_>,
@@ -402,7 +411,8 @@ fn intake(
 }
 
 /// The desk's history: every task whose window has opened by now is worked, or not, as a real
-/// desk would have done it.
+/// desk would have done it, and every escalation it opens is worked by the manager and the desk
+/// (see `desk`).
 #[allow(clippy::too_many_arguments)]
 fn work(
     tx: &Tx<'_>,
@@ -426,6 +436,7 @@ fn work(
         rng: Rng::new(seed).fork(4),
         summary,
         hands,
+        recalls: HashSet::new(),
     };
     tick(Tick::Start(open.len()));
     let mut done = 0;
@@ -441,10 +452,13 @@ fn work(
             done += 1;
         }
         open = tx.open_tasks(now.date(), last)?;
+        // Re-call-backs were worked after their handling (and counted when made).
+        open.retain(|t| !desk.recalls.contains(&t.task_id));
         desk.summary.tasks += open.len() as u64;
     }
     tick(Tick::End);
     desk.summary.pending = desk.summary.tasks - desk.summary.records - desk.summary.unreachable;
+    desk.summary.escalations_overdue = tx.open_escalation_counts(now.date())?.1;
     Ok(())
 }
 

@@ -21,6 +21,7 @@ pub struct Pools {
     pub managers: Vec<String>,
     pub attempt_notes: BTreeMap<String, Vec<String>>,
     pub feedback: Feedback,
+    pub handling: Handling,
     /// By category key.
     pub categories: BTreeMap<String, CategoryPool>,
 }
@@ -32,6 +33,16 @@ pub struct Feedback {
     pub unsatisfied_shortcomings: Vec<String>,
     pub suggestions: Vec<String>,
     pub notes: Vec<String>,
+}
+
+/// How escalations are worked, by department (责任部门).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Handling {
+    /// Whom the manager gives an escalation to.
+    pub handlers: BTreeMap<String, Vec<String>>,
+    /// What was done about it (处理措施).
+    pub measures: BTreeMap<String, Vec<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -78,6 +89,12 @@ mod tests {
         for (key, c) in &p.categories {
             assert!(!c.matters.is_empty(), "{key}");
             assert!(c.matters.iter().all(|m| !m.summaries.is_empty()), "{key}");
+            for m in &c.matters {
+                let d = &m.department;
+                let h = &p.handling;
+                assert!(h.handlers.get(d).is_some_and(|v| !v.is_empty()), "{d}");
+                assert!(h.measures.get(d).is_some_and(|v| !v.is_empty()), "{d}");
+            }
         }
         for (code, _) in crate::domain::BUILTIN_CATEGORIES {
             assert!(p.categories.contains_key(*code), "{code} has no pool");

@@ -238,13 +238,18 @@ pub struct OpenTask {
     pub completed_at: NaiveDateTime,
     pub opens: NaiveDate,
     pub due: NaiveDate,
+    /// The event's department (责任部门): who handles an escalation of it.
+    pub department: String,
+    /// The event's repeat count, which a task made for it later (a re-call-back) copies.
+    pub repeat_count: u32,
 }
 
 /// Pending tasks whose window opened on or before `day`, with an id above `after`, in id order
 /// (lighter than [`due`]).
 pub(super) fn open_by(c: &Connection, day: NaiveDate, after: TaskId) -> Result<Vec<OpenTask>> {
     let mut stmt = c.prepare_cached(
-        "SELECT t.id, e.category, e.major, e.site, t.role, e.completed_at, t.opens, t.due, t.event_id \
+        "SELECT t.id, e.category, e.major, e.site, t.role, e.completed_at, t.opens, t.due, t.event_id, \
+                e.department, e.repeat_count \
          FROM tasks t JOIN events e ON e.id = t.event_id \
          WHERE t.id > ?2 AND t.state = 'pending' AND t.opens <= ?1 ORDER BY t.id",
     )?;
@@ -259,6 +264,8 @@ pub(super) fn open_by(c: &Connection, day: NaiveDate, after: TaskId) -> Result<V
             opens: r.get(6)?,
             due: r.get(7)?,
             event_id: r.get(8)?,
+            department: r.get(9)?,
+            repeat_count: r.get(10)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)

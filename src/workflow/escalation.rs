@@ -3,7 +3,7 @@
 //! re-call-back at once; the re-call-back closes it (satisfied) or opens the next round, until
 //! the customer is satisfied (直到业户满意为止).
 
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime};
 use color_eyre::eyre::Result;
 use serde::Serialize;
 use serde_json::json;
@@ -11,7 +11,8 @@ use serde_json::json;
 use super::roles::Acting;
 use crate::config::Config;
 use crate::domain::{
-    Anchor, CallbackTask, EscalationState, Outcome, ServiceEvent, StaffRole, StepKind, TaskId,
+    Anchor, CallbackTask, EscalationState, EventId, Outcome, ServiceEvent, StaffRole, StepKind,
+    TaskId,
 };
 use crate::error::BadInput;
 use crate::store::{EscalationInsert, EscalationView, Reads, StepInsert, TaskInsert, Tx};
@@ -26,7 +27,7 @@ pub fn owner_role(config: &Config, major: bool) -> &str {
 }
 
 /// The deadline (限期解决) of an escalation of `category` opened, or sent back, at `now`.
-pub fn deadline(config: &Config, category: &str, now: NaiveDateTime) -> chrono::NaiveDate {
+pub fn deadline(config: &Config, category: &str, now: NaiveDateTime) -> NaiveDate {
     config
         .escalation_deadline(category)
         .apply(now.date(), config.calendar())
@@ -216,8 +217,46 @@ pub struct Handled {
     pub round: u32,
     /// The re-call-back, made at once.
     pub task_id: TaskId,
-    pub opens: chrono::NaiveDate,
-    pub due: chrono::NaiveDate,
+    pub opens: NaiveDate,
+    pub due: NaiveDate,
+}
+
+/// The round of an escalation a re-call-back follows, and its event.
+pub(crate) struct Recall {
+    pub escalation_id: i64,
+    pub round: u32,
+    pub event_id: EventId,
+    /// The event's, which the task copies.
+    pub repeat_count: u32,
+}
+
+/// Makes the re-call-back of a round handled on `day` (it opens that day and is due within
+/// `[escalation] recall_within`) and marks the round handled, waiting for it. Returns the task
+/// and its window. The demo's bulk desk makes its re-call-backs with this too.
+pub(crate) fn make_recall(
+    tx: &Tx<'_>,
+    config: &Config,
+    r: &Recall,
+    day: NaiveDate,
+) -> Result<(TaskId, NaiveDate, NaiveDate)> {
+    let due = config
+        .escalation
+        .recall_within()
+        .apply(day, config.calendar())
+        .unwrap_or(day);
+    let rule = format!("escalation#{} R{}", r.escalation_id, r.round);
+    let task_id = tx.insert_task(&TaskInsert {
+        event_id: r.event_id,
+        kind: Anchor::Completion,
+        opens: day,
+        due,
+        role: config.escalation.recall_role(),
+        rule: &rule,
+        rules_version: &config.version,
+        repeat_count: r.repeat_count,
+    })?;
+    tx.escalation_handled(r.escalation_id, task_id)?;
+    Ok((task_id, day, due))
 }
 
 /// Records the handling (measures taken, by whom, now) and makes the re-call-back task, due
@@ -266,27 +305,16 @@ pub fn handle(
         .filter(|b| !b.is_empty())
         .or(x.handler.as_deref())
         .unwrap_or(actor);
-    let opens = now.date();
-    let due = config
-        .escalation
-        .recall_within()
-        .apply(opens, config.calendar())
-        .unwrap_or(opens);
     let event = tx
         .event_by_ref(&x.event_ref)?
         .expect("an escalation's event exists (foreign key)");
-    let rule = format!("escalation#{id} R{}", x.round);
-    let task_id = tx.insert_task(&TaskInsert {
+    let recall = Recall {
+        escalation_id: id,
+        round: x.round,
         event_id: event.id,
-        kind: Anchor::Completion,
-        opens,
-        due,
-        role: config.escalation.recall_role(),
-        rule: &rule,
-        rules_version: &config.version,
         repeat_count: event.repeat_count,
-    })?;
-    tx.escalation_handled(id, task_id)?;
+    };
+    let (task_id, opens, due) = make_recall(tx, config, &recall, now.date())?;
     tx.insert_escalation_step(&StepInsert {
         escalation_id: id,
         round: x.round,
@@ -383,6 +411,9 @@ fn reopen(
     })
 }
 
+/// Why an escalation went back to the manager when its re-call-back reached nobody.
+pub(crate) const RECALL_UNREACHABLE: &str = "re-call-back unreachable";
+
 /// After a task ended unreachable: when it was an escalation's re-call-back, the escalation goes
 /// back to the manager (open, same round, a new deadline, no re-call-back), so it can be handled
 /// again instead of waiting for ever. True when it was one.
@@ -400,7 +431,7 @@ pub(super) fn after_unreachable(
     let x = existing(tx, id, now)?;
     let why = Reopening {
         round: x.round,
-        text: "re-call-back unreachable",
+        text: RECALL_UNREACHABLE,
         record_id: None,
         task_id: task.id,
     };
