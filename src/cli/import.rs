@@ -69,8 +69,9 @@ pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
     let (read, taken) = std::thread::scope(|s| {
         let (send, received) = std::sync::mpsc::sync_channel(8);
         let reader = s.spawn(|| read_files(&a.files, &ctx.config, opts, send));
-        // Into an empty database, the indexes are built once at the end.
-        let taken = tx.with_indexes_deferred(&["events", "tasks"], || {
+        // Into an empty database, the indexes are built once at the end (none is read while the
+        // rows go in: a first import asks the store nothing but whether a ref is new).
+        let taken = tx.with_indexes_deferred(&["events", "tasks"], &[], || {
             take_rows(&tx, &mut intake, &mut report, &a.files, received)
         });
         let read = reader

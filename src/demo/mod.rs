@@ -242,7 +242,7 @@ pub fn generate(
         "escalations",
         "escalation_steps",
     ];
-    let mut summary = tx.with_indexes_deferred(&tables, || {
+    let mut summary = tx.with_indexes_deferred(&tables, crate::store::TRIGGER_LOOKUPS, || {
         let mut summary = intake(tx, config, plan, now, &mut events, tick, &mut |e, r| {
             bulk.taken(e, r)
         })?;

@@ -543,9 +543,11 @@ impl Tx<'_> {
     /// indexes. Uniqueness (`ref`, a task's one record) is kept throughout: those indexes stay.
     /// The indexes are made again from their own stored definitions, so the schema is what the
     /// migrations made; and all of it is inside the transaction: dropped, it rolls back too.
+    /// `kept`: indexes the load itself reads through (see [`TRIGGER_LOOKUPS`]).
     pub fn with_indexes_deferred<T>(
         &self,
         tables: &[&str],
+        kept: &[&str],
         f: impl FnOnce() -> Result<T>,
     ) -> Result<T> {
         let mut deferred: Vec<(String, String)> = Vec::new();
@@ -569,7 +571,7 @@ impl Tx<'_> {
             )?;
             let rows = stmt
                 .query_map(
-                    rusqlite::params![table, serde_json::to_string(TRIGGER_LOOKUPS)?],
+                    rusqlite::params![table, serde_json::to_string(kept)?],
                     |r| Ok((r.get(0)?, r.get(1)?)),
                 )?
                 .collect::<rusqlite::Result<Vec<(String, String)>>>()?;
@@ -606,10 +608,11 @@ const SORT_CACHE_KIB: i64 = 4096;
 /// the file's size; beyond the cap, pages are read as usual).
 const MMAP_BYTES: i64 = 0x7fff_0000;
 
-/// Indexes a bulk load keeps: the triggers of schema V5 look a task's siblings up by event on
-/// every change of state, which without this index is a scan of all tasks per row (quadratic:
-/// a million-event demo took over a quarter of an hour).
-const TRIGGER_LOOKUPS: &[&str] = &["tasks_event_state"];
+/// Indexes a bulk load that works tasks (the demo's desk) keeps: the triggers of schema V5 look
+/// a task's siblings up by event on every change of state, which without this index is a scan
+/// of all tasks per row (quadratic: a million-event demo took over a quarter of an hour). An
+/// import only adds events and tasks: it keeps none.
+pub const TRIGGER_LOOKUPS: &[&str] = &["tasks_event_state"];
 
 /// Registers `huifang_archiving()`, which the delete triggers of schema V6 ask.
 fn register_archiving(conn: &Connection, flag: &Arc<AtomicBool>) -> Result<()> {
