@@ -5,9 +5,7 @@ use huifang::cli::{self, Cli};
 use huifang::error::BadInput;
 
 // A bulk import or a due list of thousands allocates millions of small strings: mimalloc does
-// that in a fraction of the system allocator's time. Built without transparent huge pages
-// (Cargo.toml, `no_thp`): a short command such as `due` then zeroes the 4 KiB pages it touches
-// instead of whole 2 MiB ones (0.5-0.7 ms of its 5-8 ms at 100k events; a 1M import no slower).
+// that in a fraction of the system allocator's time.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
