@@ -174,7 +174,7 @@ pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
 
 /// What the reading thread hands the storing one.
 enum Read {
-    /// A file's table is read: this many more rows to come (at most).
+    /// A file is open: at most this many more rows to come.
     Table(usize),
     /// Good rows of the file at this index of the command line, by line.
     Rows(usize, Vec<(usize, NewEvent)>),

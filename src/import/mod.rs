@@ -107,7 +107,7 @@ pub fn parse_source(
 // Handed over one at a time, never stored as such: boxing the row would only add an allocation.
 #[allow(clippy::large_enum_variant)]
 pub enum Parsed {
-    /// The file's table is read: it has this many rows (a progress display's total).
+    /// The file is open: at most this many rows follow (a progress display's total).
     Table(usize),
     /// A good row, by line.
     Row(usize, NewEvent),
