@@ -235,24 +235,25 @@ impl Taken {
         if e.matter.is_empty() || (e.phone.is_empty() && e.unit.is_empty()) {
             return 0;
         }
-        let mut hits = |by_who: bool, who: &str| -> Vec<u32> {
+        let Self {
+            by_phone,
+            by_unit,
+            key,
+            ..
+        } = self;
+        let mut hits = |map: &HashMap<String, Vec<(NaiveDateTime, u32)>>, who: &str| -> Vec<u32> {
             if who.is_empty() {
                 return Vec::new();
             }
-            let map = if by_who {
-                &self.by_phone
-            } else {
-                &self.by_unit
-            };
-            map.get(Self::key(&mut self.key, e, who))
+            map.get(Self::key(key, e, who))
                 .into_iter()
                 .flatten()
                 .filter(|(t, _)| *t >= since && *t <= e.completed_at)
                 .map(|&(_, n)| n)
                 .collect()
         };
-        let by_phone = hits(true, &e.phone);
-        let by_unit = hits(false, &e.unit);
+        let by_phone = hits(by_phone, &e.phone);
+        let by_unit = hits(by_unit, &e.unit);
         // Both lists are in intake order (`n` rising): one merge finds the events in both
         // (a search of one list per item of the other was cubic in a file of one customer's
         // thousands of events on one matter).
