@@ -295,8 +295,8 @@ impl Tx<'_> {
         Ok(self.tx.last_insert_rowid())
     }
 
-    /// [`Tx::insert_task`] for the event just stored (the intake): its fields as they are in
-    /// hand, without reading the event back.
+    /// [`Tx::insert_task`] for an event in hand as it is stored (the intake's, or one read for a
+    /// top-up): its fields bound as they are, without reading the event back.
     pub fn insert_task_of(
         &self,
         t: &TaskInsert<'_>,
