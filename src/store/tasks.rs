@@ -100,11 +100,30 @@ impl<S> DueItem<S> {
     }
 }
 
-/// What a new task is stored with: its own fields, then its event's copies (V_DUE_CARD).
-const TASK_INSERT_COLUMNS: &str = "event_id, kind, opens, due, role, rule, rules_version, repeat_count, \
-     ev_ref, ev_category, ev_major, ev_site, ev_customer, ev_phone, ev_unit, ev_matter";
+/// What a new task is stored with: its own fields, then its event's copies (V_DUE_CARD). A macro,
+/// so that both inserts below are constant text (a bulk import prepares them millions of times
+/// from the statement cache, which looks them up by their text).
+macro_rules! insert_task_into {
+    () => {
+        "INSERT INTO tasks (event_id, kind, opens, due, role, rule, rules_version, repeat_count, \
+         ev_ref, ev_category, ev_major, ev_site, ev_customer, ev_phone, ev_unit, ev_matter) "
+    };
+}
 
-/// Calls `f` with the task's own values, ?1 to ?8 of [`TASK_INSERT_COLUMNS`].
+/// A new task with its event's copies read from the event.
+const INSERT_TASK_READING_EVENT: &str = concat!(
+    insert_task_into!(),
+    "SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, \
+     ref, category, major, site, customer, phone, unit, matter FROM events WHERE id = ?1"
+);
+
+/// A new task with its event's copies bound as values.
+const INSERT_TASK_WITH_EVENT: &str = concat!(
+    insert_task_into!(),
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
+);
+
+/// Calls `f` with the task's own values, ?1 to ?8 of the inserts.
 fn with_task_values<R>(t: &TaskInsert<'_>, f: impl FnOnce(&[&dyn rusqlite::ToSql]) -> R) -> R {
     // `%F` without the format-string machinery (a bulk import binds millions).
     let (opens, due) = (
@@ -283,11 +302,7 @@ pub(super) fn claim_of(c: &Connection, id: TaskId) -> Result<Option<(String, Nai
 impl Tx<'_> {
     pub fn insert_task(&self, t: &TaskInsert<'_>) -> Result<TaskId> {
         // With the event's fields the due list shows (schema V_DUE_CARD), copied from the event.
-        let mut stmt = self.tx.prepare_cached(&format!(
-            "INSERT INTO tasks ({TASK_INSERT_COLUMNS}) \
-             SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, \
-               ref, category, major, site, customer, phone, unit, matter FROM events WHERE id = ?1"
-        ))?;
+        let mut stmt = self.tx.prepare_cached(INSERT_TASK_READING_EVENT)?;
         let inserted = with_task_values(t, |values| stmt.execute(values))?;
         if inserted != 1 {
             return Err(eyre!("no event {} to call back", t.event_id));
@@ -302,10 +317,7 @@ impl Tx<'_> {
         t: &TaskInsert<'_>,
         ev: &crate::domain::NewEvent,
     ) -> Result<TaskId> {
-        let mut stmt = self.tx.prepare_cached(&format!(
-            "INSERT INTO tasks ({TASK_INSERT_COLUMNS}) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
-        ))?;
+        let mut stmt = self.tx.prepare_cached(INSERT_TASK_WITH_EVENT)?;
         with_task_values(t, |own| {
             let event: [&dyn rusqlite::ToSql; 8] = [
                 &ev.reference,
