@@ -198,6 +198,8 @@ pub struct Intake<'c> {
     now: NaiveDateTime,
     /// Counts by site, category and month (`YYYY-MM`), joined by U+001F.
     cohorts: HashMap<String, CohortCount>,
+    /// The cohort key being looked up.
+    cohort_key: String,
     /// `None` until the first event; then whether the run began on an empty store.
     fresh: Option<Option<Taken>>,
 }
@@ -213,19 +215,21 @@ struct Taken {
     key: String,
 }
 
+/// `parts` joined by U+001F into `buf` (a look-up key; one buffer, no allocation each time).
+fn join_key<'k>(buf: &'k mut String, parts: &[&str]) -> &'k str {
+    buf.clear();
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            buf.push('\u{1f}');
+        }
+        buf.push_str(part);
+    }
+    buf
+}
+
 impl Taken {
     fn key<'k>(key: &'k mut String, e: &NewEvent, who: &str) -> &'k str {
-        key.clear();
-        for (i, part) in [e.site.as_str(), &e.category, &e.matter, who]
-            .iter()
-            .enumerate()
-        {
-            if i > 0 {
-                key.push('\u{1f}');
-            }
-            key.push_str(part);
-        }
-        key
+        join_key(key, &[&e.site, &e.category, &e.matter, who])
     }
 
     /// What [`crate::store::Reads::repeat_count`] counts, among the events taken: earlier events
@@ -297,6 +301,7 @@ impl<'c> Intake<'c> {
             windows: WindowMemo::new(config),
             now,
             cohorts: HashMap::new(),
+            cohort_key: String::new(),
             fresh: None,
         }
     }
@@ -323,8 +328,12 @@ impl<'c> Intake<'c> {
             Cow::Owned(keyed)
         };
         let month = crate::clock::iso_month(event.completed_at);
-        let cohort_key = [event.site.as_str(), &event.category, &month].join("\u{1f}");
-        let count = match (self.cohorts.get(&cohort_key), fresh_run) {
+        join_key(
+            &mut self.cohort_key,
+            &[&event.site, &event.category, &month],
+        );
+        let cohort_key = self.cohort_key.as_str();
+        let count = match (self.cohorts.get(cohort_key), fresh_run) {
             (Some(c), _) => *c,
             (None, true) => CohortCount::default(),
             (None, false) => tx.cohort_count(&Cohort {
@@ -367,13 +376,16 @@ impl<'c> Intake<'c> {
         if let Some(Some(taken)) = self.fresh.as_mut() {
             taken.add(&event);
         }
-        self.cohorts.insert(
-            cohort_key,
-            CohortCount {
-                events: count.events + 1,
-                selected: count.selected + u64::from(selection.selected),
-            },
-        );
+        let counted = CohortCount {
+            events: count.events + 1,
+            selected: count.selected + u64::from(selection.selected),
+        };
+        match self.cohorts.get_mut(cohort_key) {
+            Some(c) => *c = counted,
+            None => {
+                self.cohorts.insert(cohort_key.to_owned(), counted);
+            }
+        }
         let tasks = if selection.selected {
             create_tasks_with(tx, &mut self.windows, event_id, &event, repeat_count)?
         } else {
