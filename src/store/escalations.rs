@@ -275,7 +275,7 @@ impl Tx<'_> {
                 s.escalation_id,
                 s.round,
                 s.kind.code(),
-                s.at,
+                super::sql_datetime(s.at),
                 s.actor,
                 s.person,
                 s.department,

@@ -100,7 +100,7 @@ impl Tx<'_> {
             .prepare_cached(
                 "INSERT INTO attempts (task_id, at, result, channel, note, operator, forced) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )?
-            .execute(params![a.task_id, a.at, a.result.code(), a.channel.code(), a.note, a.operator, a.forced])?;
+            .execute(params![a.task_id, super::sql_datetime(a.at), a.result.code(), a.channel.code(), a.note, a.operator, a.forced])?;
         Ok(self.tx.last_insert_rowid())
     }
 
@@ -128,7 +128,7 @@ impl Tx<'_> {
                 r.note,
                 r.signed,
                 operator,
-                at,
+                super::sql_datetime(at),
                 forced
             ])
             .map_err(|e| match e.sqlite_error_code() {

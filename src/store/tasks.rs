@@ -279,9 +279,9 @@ pub(super) fn open_by(c: &Connection, day: NaiveDate, after: TaskId) -> Result<V
             major: r.get(2)?,
             site: r.get(3)?,
             role: r.get(4)?,
-            completed_at: r.get(5)?,
-            opens: r.get(6)?,
-            due: r.get(7)?,
+            completed_at: super::datetime(r, 5)?,
+            opens: super::date(r, 6)?,
+            due: super::date(r, 7)?,
             event_id: r.get(8)?,
             department: r.get(9)?,
             repeat_count: r.get(10)?,
@@ -372,9 +372,9 @@ impl Tx<'_> {
             .execute(params![
                 id,
                 attempts,
-                next_attempt_at,
+                next_attempt_at.map(super::sql_datetime),
                 end.map(|(s, _)| s.code()),
-                end.map(|(_, t)| t)
+                end.map(|(_, t)| super::sql_datetime(t))
             ])?;
         Ok(())
     }
