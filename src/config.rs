@@ -407,8 +407,8 @@ impl Config {
         let user: toml::Table = toml::from_str(text).map_err(|e| toml_error(origin, text, &e))?;
         let mut config: Config = if user.is_empty() {
             // Nothing to merge (the built-in rules, or a file of comments): the preset as it is,
-            // read once. Every one-shot command starts here; merging and digesting the preset's
-            // rules were a tenth of `huifang due` at 100,000 events.
+            // read once. Every one-shot command starts here: merging and digesting the preset's
+            // rules took about 0.3 ms of the 7–8 ms of `huifang due` at 100,000 events.
             toml::from_str(preset_text).map_err(|e| toml_error(&preset_origin, preset_text, &e))?
         } else {
             merged_over_preset(origin, &own, user, &preset_origin, preset_text)?
@@ -776,7 +776,6 @@ const RULE_KEYS: &[&str] = &[
     "periodic",
 ];
 
-/// A stable digest of the rules in a merged config table.
 /// The user's table `user` merged over the preset's, as a config. A user's file that changes
 /// the rules without naming its own version gets the preset's version with a digest of the
 /// rules, so tasks made under it are told apart.
@@ -804,6 +803,7 @@ fn merged_over_preset(
         .map_err(|e: toml::de::Error| BadInput::new(format!("{origin}: {}", e.message())))
 }
 
+/// A stable digest of the rules in a merged config table.
 fn rules_digest(t: &toml::Table) -> u64 {
     let rules: toml::Table = RULE_KEYS
         .iter()
