@@ -178,10 +178,12 @@ pub fn measure(dir: &Path, events: usize, at_scale: bool, tui_apart: bool) -> Ve
     // What is due today, one whole process.
     ok(&demo, &["due", "--json"]);
     // 21 runs: a shared machine's noise moves a median of a few runs by milliseconds here.
-    let due = median((0..21).map(|_| ok(&demo, &["due", "--json"])).collect());
+    let runs: Vec<Duration> = (0..21).map(|_| ok(&demo, &["due", "--json"])).collect();
+    let fastest = runs.iter().min().copied().unwrap_or_default();
+    let due = median(runs);
     out.push(fig(
         "due --json, whole process (median of 21)",
-        format!("{:.1} ms", ms(due)),
+        format!("{:.1} ms (fastest {:.1} ms)", ms(due), ms(fastest)),
         "≤ 20 ms",
         judge(ms(due) <= 20.0),
     ));
