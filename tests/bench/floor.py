@@ -23,8 +23,14 @@ import signal
 import sqlite3
 import sys
 import time
+import urllib.parse
 
 TARGET_S = 5.0
+
+
+def uri(path: str, mode: str = "") -> str:
+    """An SQLite URI for `path`, whatever characters it holds."""
+    return "file:" + urllib.parse.quote(os.path.abspath(path)) + (f"?mode={mode}" if mode else "")
 
 
 def main() -> int:
@@ -42,29 +48,35 @@ def main() -> int:
     for leftover in (target, target + "-journal"):
         if os.path.exists(leftover):
             os.remove(leftover)
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-    tables = {
-        name: sql
-        for name, sql in src.execute(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name IN ('events', 'tasks')"
-        )
-    }
-    indexes = src.execute(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
-        "AND tbl_name IN ('events', 'tasks') ORDER BY tbl_name, name"
-    ).fetchall()
-    counts = {t: src.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("events", "tasks")}
-    src.close()
+    try:
+        src = sqlite3.connect(uri(source, "ro"), uri=True)
+        tables = {
+            name: sql
+            for name, sql in src.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'table' "
+                "AND name IN ('events', 'tasks')"
+            )
+        }
+        indexes = src.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+            "AND tbl_name IN ('events', 'tasks') ORDER BY tbl_name, name"
+        ).fetchall()
+        counts = {t: src.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
+        src.close()
+    except sqlite3.DatabaseError as e:
+        print(f"error: {source}: not a huifang database ({e})", file=sys.stderr)
+        return 2
     if len(tables) != 2 or counts["events"] == 0:
-        print(f"error: {source}: no events: import the demo's CSV into it first", file=sys.stderr)
+        print(f"error: {source}: no events: import the demo's CSV into it first "
+              "(huifang --db FILE import EVENTS.csv)", file=sys.stderr)
         return 2
 
-    db = sqlite3.connect(target, isolation_level=None)
+    db = sqlite3.connect(uri(target), uri=True, isolation_level=None)
     try:
         db.execute("PRAGMA journal_mode = DELETE")
         db.execute("PRAGMA synchronous = FULL")
         db.execute("PRAGMA cache_size = -1048576")
-        db.execute(f"ATTACH DATABASE 'file:{source}?mode=ro' AS src")
+        db.execute("ATTACH DATABASE ? AS src", (uri(source, "ro"),))
         for name in ("events", "tasks"):
             db.execute(tables[name])
         start = time.perf_counter()
@@ -75,6 +87,11 @@ def main() -> int:
             db.execute(f"INSERT INTO main.{name} SELECT * FROM src.{name}")
             copied[name] = time.perf_counter() - t
         rows_s = time.perf_counter() - start
+        for name in ("events", "tasks"):
+            n = db.execute(f"SELECT count(*) FROM main.{name}").fetchone()[0]
+            if n != counts[name]:
+                print(f"error: copied {n} of {counts[name]} rows of {name}", file=sys.stderr)
+                return 1
         db.execute(f"PRAGMA threads = {min(os.cpu_count() or 1, 4)}")
         db.execute("PRAGMA cache_size = -4096")
         built = []
