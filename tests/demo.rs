@@ -57,27 +57,31 @@ fn db_counts(db: &Path) -> Vec<(String, i64)> {
     out
 }
 
+/// The tables a demo fills.
+const DEMO_TABLES: [&str; 6] = [
+    "events",
+    "tasks",
+    "attempts",
+    "records",
+    "escalations",
+    "escalation_steps",
+];
+
 /// Every row of every table, in id order: the whole content of the database.
 fn dump(db: &Path) -> String {
     let c = rusqlite::Connection::open(db).unwrap();
     let mut s = String::new();
-    for table in [
-        "events",
-        "tasks",
-        "attempts",
-        "records",
-        "escalations",
-        "escalation_steps",
-    ] {
+    for table in DEMO_TABLES {
         let mut stmt = c
             .prepare(&format!("SELECT * FROM {table} ORDER BY id"))
             .unwrap();
         let n = stmt.column_count();
         let mut rows = stmt.query([]).unwrap();
         while let Some(r) = rows.next().unwrap() {
+            s.push_str(table);
             for i in 0..n {
                 let v: rusqlite::types::Value = r.get(i).unwrap();
-                s.push_str(&format!("{v:?}|"));
+                s.push_str(&format!("|{v:?}"));
             }
             s.push('\n');
         }
@@ -319,28 +323,6 @@ fn many_sites_get_distinct_names() {
     assert!(sites.iter().all(|s| s.ends_with("管理处")));
 }
 
-/// Every row of the given tables, in id order.
-fn dump_tables(db: &Path, tables: &[&str]) -> String {
-    let c = rusqlite::Connection::open(db).unwrap();
-    let mut s = String::new();
-    for table in tables {
-        let mut stmt = c
-            .prepare(&format!("SELECT * FROM {table} ORDER BY id"))
-            .unwrap();
-        let n = stmt.column_count();
-        let mut rows = stmt.query([]).unwrap();
-        while let Some(r) = rows.next().unwrap() {
-            s.push_str(table);
-            for i in 0..n {
-                let v: rusqlite::types::Value = r.get(i).unwrap();
-                s.push_str(&format!("|{v:?}"));
-            }
-            s.push('\n');
-        }
-    }
-    s
-}
-
 fn generate_into(db: &Path, plan: &huifang::demo::Plan, worked: bool) -> huifang::demo::Summary {
     let config = huifang::config::Config::builtin();
     let now = chrono::NaiveDateTime::parse_from_str(NOW, "%Y-%m-%d %H:%M").unwrap();
@@ -374,15 +356,7 @@ fn the_bulk_desk_is_the_workflow_desk() {
         serde_json::to_value(&a).unwrap(),
         serde_json::to_value(&b).unwrap()
     );
-    let tables = [
-        "events",
-        "tasks",
-        "attempts",
-        "records",
-        "escalations",
-        "escalation_steps",
-    ];
-    let (x, y) = (dump_tables(&fast, &tables), dump_tables(&slow, &tables));
+    let (x, y) = (dump(&fast), dump(&slow));
     if x != y {
         let first = x.lines().zip(y.lines()).find(|(p, q)| p != q);
         panic!("the bulk desk differs from the workflow's: {first:?}");
